@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import { appRouter } from '@mm/api';
+import type { Context } from '@mm/api';
+import { API_CALLER, AppError, createSecretBox, createServices, systemClock } from '@mm/core';
+import type { Caller, Clock, Services, Store } from '@mm/core';
+import { applyMigrations, createStore, openDatabase } from '@mm/db';
+import type { Database } from '@mm/db';
+import { restPlugin, routeTable, sendError } from '@mm/rest';
+import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Env } from './env.ts';
+import { parseApiKeys } from './env.ts';
+import { loggerOptions } from './logger.ts';
+import { loadSecretKey } from './secret-key.ts';
+import { VERSION } from './version.ts';
+import { startWorkers } from './workers.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const BODY_LIMIT = 1024 * 1024;
+
+export interface App {
+  fastify: FastifyInstance;
+  services: Services;
+  store: Store;
+  db: Database;
+  /** Builds a caller-scoped tRPC context (tests use it with `createCaller`). */
+  trpcContext(headers?: Record<string, string | undefined>): Context;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  env: Env;
+  /** Use an already-open database (tests); otherwise one is opened from `env`. */
+  db?: Database;
+  clock?: Clock;
+  /** Start background workers (lease sweeper). Default true. */
+  workers?: boolean;
+  logger?: boolean;
+}
+
+function makeAuthenticate(env: Env) {
+  const keys = parseApiKeys(env.MM_API_KEYS);
+  return (headers: Record<string, string | string[] | undefined>): Caller => {
+    if (!env.PEAQOS_REQUIRE_API_AUTH) return API_CALLER;
+    const raw = headers['x-api-key'];
+    const key = Array.isArray(raw) ? raw[0] : raw;
+    if (!key) throw new AppError('API_KEY_REQUIRED', 'send an API key in the x-api-key header');
+    const owner = keys.get(key);
+    if (!owner) throw new AppError('API_KEY_INVALID', 'the API key is not valid');
+    return { actor: 'api', ownerId: owner };
+  };
+}
+
+export async function buildApp(opts: BuildOptions): Promise<App> {
+  const { env } = opts;
+  const db =
+    opts.db ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.MM_DATA_DIR }));
+  try {
+    await applyMigrations(db.migrationAdapter);
+  } catch (err) {
+    if (!opts.db) await db.close();
+    throw err;
+  }
+  const { key } = loadSecretKey(env.MM_SECRET_KEY, env.MM_DATA_DIR);
+  const store = createStore(db.prisma);
+  const clock = opts.clock ?? systemClock;
+  const services = createServices({
+    store,
+    clock,
+    secrets: createSecretBox(key),
+    config: { identityVerification: env.PEAQOS_MACHINE_IDENTITY_VERIFICATION, runtimeTimeoutMs: env.MM_RUNTIME_TIMEOUT_MS },
+  });
+  await services.catalogue.loadDefaults();
+
+  const authenticate = makeAuthenticate(env);
+  const fastify = Fastify({
+    logger: opts.logger === false ? false : loggerOptions(env.LOG_LEVEL),
+    bodyLimit: BODY_LIMIT,
+    disableRequestLogging: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+  });
+
+  fastify.get('/health', async (_req, reply) => {
+    const ok = await store.ping();
+    return reply
+      .code(ok ? 200 : 503)
+      .send({ status: ok ? 'ok' : 'degraded', version: VERSION, database: ok ? 'ok' : 'down' });
+  });
+
+  await fastify.register(
+    restPlugin({ services, routes: routeTable, authenticate, anonymousCaller: API_CALLER, version: VERSION }),
+    { prefix: '/api/v1' },
+  );
+
+  const trpcContext = (headers: Record<string, string | string[] | undefined> = {}): Context => {
+    let caller: Caller | undefined;
+    return {
+      services,
+      get caller() {
+        caller ??= authenticate(headers);
+        return caller;
+      },
+      authenticate() {
+        caller = authenticate(headers);
+      },
+    };
+  };
+  await fastify.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req }) => trpcContext(req.headers),
+      onError({ error, path: procedure }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR' && !(error.cause instanceof AppError)) {
+          fastify.log.error({ err: error.cause ?? error, procedure }, 'tRPC procedure failed');
+        }
+      },
+    } satisfies FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions'],
+  });
+
+  const consoleDir = env.MM_CONSOLE_DIR ?? path.resolve(HERE, '../../console/dist');
+  const hasConsole = fs.existsSync(path.join(consoleDir, 'index.html'));
+  if (hasConsole) {
+    await fastify.register(fastifyStatic, { root: consoleDir, wildcard: false });
+  }
+  fastify.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || req.url.startsWith('/trpc')) {
+      return sendError(reply, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`);
+    }
+    if (req.method === 'GET' && hasConsole) return reply.sendFile('index.html');
+    if (req.method === 'GET') {
+      return reply
+        .code(404)
+        .type('text/plain')
+        .send('The console is not built. Run `pnpm build` (pnpm start does it for you).');
+    }
+    return sendError(reply, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`);
+  });
+
+  const stopWorkers = opts.workers === false ? () => Promise.resolve() : startWorkers({ services, env, log: fastify.log });
+  let closed = false;
+  return {
+    fastify,
+    services,
+    store,
+    db,
+    trpcContext,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await stopWorkers();
+      await fastify.close();
+      if (!opts.db) await db.close();
+    },
+  };
+}

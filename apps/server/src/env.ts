@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+/** Every setting of the process, parsed once; nothing else reads `process.env`. */
+export const zEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  MM_DATA_DIR: z.string().min(1).default('.data'),
+  MM_SECRET_KEY: z.string().optional(),
+  PEAQOS_REQUIRE_API_AUTH: bool,
+  /** `owner:key` pairs, comma-separated (or bare keys, owned by `api-key`). Used when API auth is on. */
+  MM_API_KEYS: z.string().default(''),
+  PEAQOS_MACHINE_IDENTITY_VERIFICATION: z.enum(['off', 'required']).default('off'),
+  MM_RUNTIME_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** How often lapsed leases are swept (ms). */
+  MM_LEASE_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The built console; defaults to apps/console/dist. */
+  MM_CONSOLE_DIR: z.string().optional(),
+});
+export type Env = z.infer<typeof zEnv>;
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = zEnv.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function parseApiKeys(raw: string): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const idx = entry.indexOf(':');
+    if (idx > 0) keys.set(entry.slice(idx + 1), entry.slice(0, idx));
+    else keys.set(entry, 'api-key');
+  }
+  return keys;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { LIMITS, nonEmpty, str, zDateTime, zId, zKey } from './common.ts';
+
+export const zEndpointAuthType = z.enum(['none', 'api-key', 'bearer']);
+export const zNetworkScope = z.enum(['loopback', 'lan', 'vpn', 'public']);
+export const zEndpointStatus = z.enum(['active', 'degraded', 'unreachable']);
+export type EndpointStatus = z.infer<typeof zEndpointStatus>;
+export type NetworkScope = z.infer<typeof zNetworkScope>;
+export type EndpointAuthType = z.infer<typeof zEndpointAuthType>;
+
+/** An http(s) URL; the server keeps scheme + host + port (context B9). */
+export const zEndpointBaseUrl = z
+  .string()
+  .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+/** A path for the health probe, starting with `/`. */
+export const zProbePath = str(LIMITS.url).regex(/^\/[^\s?#]*$/, 'must be a path starting with /');
+
+const endpointFields = {
+  endpointBaseUrl: zEndpointBaseUrl,
+  label: nonEmpty(LIMITS.title).optional(),
+  authType: zEndpointAuthType.optional(),
+  authToken: str(LIMITS.url).min(1, 'must not be empty').optional(),
+  modelAlias: nonEmpty(LIMITS.title).optional(),
+  networkScope: zNetworkScope.optional(),
+  probePath: zProbePath.optional(),
+  status: zEndpointStatus.optional(),
+};
+
+export const zUpsertRuntimeEndpointRequest = z.object({
+  ...endpointFields,
+  leaseExpiresAt: zDateTime.optional(),
+});
+export type UpsertRuntimeEndpointRequest = z.infer<typeof zUpsertRuntimeEndpointRequest>;
+
+export const zHeartbeatEndpoint = z.object({ providerKey: zKey, ...endpointFields });
+export type HeartbeatEndpoint = z.infer<typeof zHeartbeatEndpoint>;
+
+export const zRuntimeEndpointView = z.object({
+  id: z.string(),
+  machineId: z.string(),
+  providerKey: z.string(),
+  source: z.enum(['manual', 'agent']),
+  agentId: z.string().nullable(),
+  label: z.string(),
+  endpointBaseUrl: z.string(),
+  authType: zEndpointAuthType,
+  hasAuthToken: z.boolean(),
+  modelAlias: z.string().nullable(),
+  networkScope: zNetworkScope,
+  probePath: z.string(),
+  status: zEndpointStatus,
+  leaseExpiresAt: z.string().nullable(),
+  lastCheckedAt: z.string().nullable(),
+  lastHealthyAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RuntimeEndpointView = z.infer<typeof zRuntimeEndpointView>;
+
+export const zRuntimeEndpointParams = z.object({ machineId: zId, providerKey: zKey });

@@ -1,0 +1,22 @@
+import type { ErrorCode } from '@mm/contracts';
+
+/** The one error type of the domain; the edges map `code` through the table in contracts. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  /** Extra top-level fields for the REST body (execute failures carry the records, context B4). */
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, extra?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+    this.extra = extra;
+  }
+}
+
+export const notFound = (what: string, id: string) => new AppError('NOT_FOUND', `${what} ${id} not found`);
+
+export const validation = (message: string, fields?: Record<string, string>) =>
+  new AppError('VALIDATION_ERROR', message, fields ? { fields } : undefined);

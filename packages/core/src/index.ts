@@ -1,0 +1,13 @@
+export * from './errors.ts';
+export * from './ports.ts';
+export * from './deps.ts';
+export * from './lib/secrets.ts';
+export * from './lib/endpoint-url.ts';
+export * from './lib/views.ts';
+export * from './services/machine-guard.ts';
+export * from './services/machines.ts';
+export * from './services/catalogue.ts';
+export * from './services/runtime-endpoints.ts';
+export * from './services/audit.ts';
+export { DEFAULT_SERVICES, DEFAULT_SKILLS } from './services/default-catalogue.ts';
+export * from './services.ts';

@@ -1,0 +1,230 @@
+/**
+ * What the domain needs from storage. `packages/db` implements these over Prisma; every method
+ * returns views (never rows), so secrets cannot leak through a service.
+ */
+import type {
+  AuditEventView,
+  CatalogServiceView,
+  CreateGraphEdgeRequest,
+  ExecutionMode,
+  GraphEdgeView,
+  GraphNodeView,
+  ListResponse,
+  MachineAgentView,
+  MachineStatus,
+  MachineView,
+  OutcomeView,
+  PolicyView,
+  RouteView,
+  RunView,
+  RuntimeEndpointView,
+  SkillView,
+  TaskView,
+  UpsertServiceRequest,
+  UpsertSkillRequest,
+} from '@mm/contracts';
+
+export interface Page {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface AuditInput {
+  actor: string;
+  type: string;
+  resourceType: string;
+  resourceId: string;
+  payload: Record<string, unknown>;
+}
+
+export interface AuditRepo {
+  record(event: AuditInput): Promise<AuditEventView>;
+  list(
+    filter: { type?: string | undefined; resourceType?: string | undefined; resourceId?: string | undefined },
+    page: Page,
+  ): Promise<ListResponse<AuditEventView>>;
+}
+
+export interface MachineRecordInput {
+  displayName: string;
+  status: MachineStatus;
+  ownerId: string;
+  identityRef: string;
+  machineType: string;
+  runtimeProfile: string;
+  capabilities: string[];
+  labels: Record<string, string>;
+  policyIds: string[];
+  skillKeys: string[];
+}
+
+export interface MachineRepo {
+  create(input: MachineRecordInput): Promise<MachineView>;
+  get(id: string): Promise<MachineView | null>;
+  findByIdentityRef(identityRef: string): Promise<MachineView | null>;
+  list(filter: { status?: MachineStatus | undefined }, page: Page): Promise<ListResponse<MachineView>>;
+  update(id: string, patch: Partial<MachineRecordInput>): Promise<MachineView>;
+  /** Machines whose `policyIds` contain `policyId`. */
+  listByPolicy(policyId: string): Promise<MachineView[]>;
+}
+
+export interface CatalogueRepo {
+  listSkills(): Promise<SkillView[]>;
+  getSkill(key: string): Promise<SkillView | null>;
+  upsertSkill(key: string, input: UpsertSkillRequest): Promise<{ item: SkillView; created: boolean }>;
+  listServices(filter: {
+    serviceType?: string | undefined;
+    skillKey?: string | undefined;
+    executionMode?: ExecutionMode | undefined;
+  }): Promise<CatalogServiceView[]>;
+  getService(id: string): Promise<CatalogServiceView | null>;
+  upsertService(
+    id: string,
+    input: UpsertServiceRequest & { providerId: string; providerLabel: string; metadata: Record<string, unknown> },
+  ): Promise<{ item: CatalogServiceView; created: boolean }>;
+}
+
+export interface EndpointWrite {
+  providerKey: string;
+  source: 'manual' | 'agent';
+  agentId: string | null;
+  label: string;
+  endpointBaseUrl: string;
+  authType: RuntimeEndpointView['authType'];
+  /** `undefined` keeps the stored ciphertext, `null` clears it. */
+  authTokenCipher: string | null | undefined;
+  modelAlias: string | null;
+  networkScope: RuntimeEndpointView['networkScope'];
+  probePath: string;
+  status: RuntimeEndpointView['status'];
+  leaseExpiresAt: Date | null;
+}
+
+export interface RuntimeEndpointRepo {
+  list(machineId: string, page: Page): Promise<ListResponse<RuntimeEndpointView>>;
+  listAll(machineId: string): Promise<RuntimeEndpointView[]>;
+  get(machineId: string, providerKey: string): Promise<RuntimeEndpointView | null>;
+  upsert(machineId: string, write: EndpointWrite): Promise<{ item: RuntimeEndpointView; created: boolean }>;
+  delete(machineId: string, providerKey: string): Promise<boolean>;
+  /** The stored credential ciphertext, for the runtime caller only. */
+  getCredential(machineId: string, providerKey: string): Promise<string | null>;
+  /** Renew the lease of every endpoint owned by `agentId`. */
+  renewAgentLeases(agentId: string, leaseExpiresAt: Date): Promise<RuntimeEndpointView[]>;
+  /** Endpoints with a lapsed lease that are not yet `unreachable`. */
+  listLapsed(now: Date): Promise<RuntimeEndpointView[]>;
+  setStatus(
+    id: string,
+    patch: { status?: RuntimeEndpointView['status']; lastCheckedAt?: Date; lastHealthyAt?: Date },
+  ): Promise<RuntimeEndpointView>;
+}
+
+export interface AgentRepo {
+  create(input: {
+    machineId: string;
+    label: string;
+    allowedProviderKeys: string[];
+    tokenHash: string;
+  }): Promise<MachineAgentView>;
+  get(id: string): Promise<MachineAgentView | null>;
+  getTokenHash(id: string): Promise<string | null>;
+  list(machineId: string, page: Page): Promise<ListResponse<MachineAgentView>>;
+  update(id: string, patch: { status?: MachineAgentView['status']; lastSeenAt?: Date }): Promise<MachineAgentView>;
+}
+
+export interface GraphRepo {
+  getGraph(machineId: string): Promise<{ nodes: GraphNodeView[]; edges: GraphEdgeView[] }>;
+  getNode(machineId: string, nodeId: string): Promise<GraphNodeView | null>;
+  createNode(input: Omit<GraphNodeView, 'id' | 'createdAt' | 'updatedAt'>): Promise<GraphNodeView>;
+  updateNode(
+    nodeId: string,
+    patch: Partial<Pick<GraphNodeView, 'type' | 'title' | 'refId' | 'status' | 'position' | 'data'>>,
+  ): Promise<GraphNodeView>;
+  deleteNode(nodeId: string): Promise<void>;
+  getEdge(machineId: string, edgeId: string): Promise<GraphEdgeView | null>;
+  edgesOfNode(nodeId: string): Promise<GraphEdgeView[]>;
+  createEdge(
+    machineId: string,
+    input: Omit<CreateGraphEdgeRequest, 'data'> & { data: Record<string, unknown> },
+  ): Promise<GraphEdgeView>;
+  updateEdge(
+    edgeId: string,
+    patch: { type?: GraphEdgeView['type']; label?: string | null; data?: Record<string, unknown> },
+  ): Promise<GraphEdgeView>;
+  deleteEdge(edgeId: string): Promise<void>;
+}
+
+export interface TaskRepo {
+  create(input: Omit<TaskView, 'id' | 'createdAt' | 'updatedAt' | 'routeId' | 'outcomeId'>): Promise<TaskView>;
+  get(machineId: string, taskId: string): Promise<TaskView | null>;
+  list(machineId: string, filter: { status?: string | undefined }, page: Page): Promise<ListResponse<TaskView>>;
+  update(
+    taskId: string,
+    patch: { status?: TaskView['status']; routeId?: string | null; outcomeId?: string | null },
+  ): Promise<TaskView>;
+  /** Moves the task to `to` only if it is in one of `from`; false when another writer won. */
+  transition(taskId: string, from: readonly TaskView['status'][], to: TaskView['status']): Promise<boolean>;
+}
+
+export interface RouteRepo {
+  create(input: Omit<RouteView, 'id' | 'createdAt' | 'updatedAt'>): Promise<RouteView>;
+  get(id: string): Promise<RouteView | null>;
+  list(machineId: string, filter: { taskId?: string | undefined }, page: Page): Promise<ListResponse<RouteView>>;
+  update(id: string, patch: { status: RouteView['status'] }): Promise<RouteView>;
+}
+
+export interface OutcomeRepo {
+  create(input: Omit<OutcomeView, 'id' | 'createdAt' | 'updatedAt'>): Promise<OutcomeView>;
+  get(id: string): Promise<OutcomeView | null>;
+  list(machineId: string, filter: { taskId?: string | undefined }, page: Page): Promise<ListResponse<OutcomeView>>;
+}
+
+export interface RunRepo {
+  create(input: Omit<RunView, 'id' | 'createdAt' | 'updatedAt'>): Promise<RunView>;
+  get(id: string): Promise<RunView | null>;
+  update(id: string, patch: Partial<Omit<RunView, 'id' | 'createdAt' | 'updatedAt' | 'machineId'>>): Promise<RunView>;
+  list(
+    filter: {
+      machineId: string;
+      status?: string | undefined;
+      skillKey?: string | undefined;
+      serviceId?: string | undefined;
+      executionMode?: string | undefined;
+      taskId?: string | undefined;
+    },
+    page: Page,
+  ): Promise<ListResponse<RunView>>;
+}
+
+export interface PolicyRepo {
+  create(input: Omit<PolicyView, 'id' | 'createdAt' | 'updatedAt'>): Promise<PolicyView>;
+  get(id: string): Promise<PolicyView | null>;
+  getMany(ids: string[]): Promise<PolicyView[]>;
+  list(page: Page): Promise<ListResponse<PolicyView>>;
+  update(id: string, patch: Partial<Omit<PolicyView, 'id' | 'createdAt' | 'updatedAt'>>): Promise<PolicyView>;
+  delete(id: string): Promise<void>;
+}
+
+export interface Repos {
+  audit: AuditRepo;
+  machines: MachineRepo;
+  catalogue: CatalogueRepo;
+  endpoints: RuntimeEndpointRepo;
+  agents: AgentRepo;
+  graph: GraphRepo;
+  tasks: TaskRepo;
+  routes: RouteRepo;
+  outcomes: OutcomeRepo;
+  runs: RunRepo;
+  policies: PolicyRepo;
+}
+
+/** Repositories plus a transaction: everything inside `transaction` commits or rolls back together. */
+export interface Store extends Repos {
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  ping(): Promise<boolean>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,122 @@
+import type { GraphEdgeView, GraphNodeView } from '@mm/contracts';
+import type { GraphRepo } from '@mm/core';
+import type { GraphEdge, GraphNode, Prisma } from '../generated/prisma/client.ts';
+import { asRecord, iso } from './paging.ts';
+import type { Tx } from './tx.ts';
+
+export function nodeView(row: GraphNode): GraphNodeView {
+  return {
+    id: row.id,
+    machineId: row.machineId,
+    type: row.type as GraphNodeView['type'],
+    refId: row.refId,
+    title: row.title,
+    status: row.status as GraphNodeView['status'],
+    position: { x: row.positionX, y: row.positionY },
+    data: asRecord(row.data),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+export function edgeView(row: GraphEdge): GraphEdgeView {
+  return {
+    id: row.id,
+    machineId: row.machineId,
+    sourceNodeId: row.sourceNodeId,
+    targetNodeId: row.targetNodeId,
+    type: row.type as GraphEdgeView['type'],
+    ...(row.label !== null && { label: row.label }),
+    data: asRecord(row.data),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+const json = (v: Record<string, unknown>) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonObject;
+
+export function graphRepo(db: Tx): GraphRepo {
+  return {
+    async getGraph(machineId) {
+      const [nodes, edges] = await Promise.all([
+        db.graphNode.findMany({ where: { machineId }, orderBy: { seq: 'asc' } }),
+        db.graphEdge.findMany({ where: { machineId }, orderBy: { seq: 'asc' } }),
+      ]);
+      return { nodes: nodes.map(nodeView), edges: edges.map(edgeView) };
+    },
+    async getNode(machineId, nodeId) {
+      const row = await db.graphNode.findFirst({ where: { id: nodeId, machineId } });
+      return row ? nodeView(row) : null;
+    },
+    async createNode(input) {
+      const row = await db.graphNode.create({
+        data: {
+          machineId: input.machineId,
+          type: input.type,
+          refId: input.refId ?? null,
+          title: input.title,
+          status: input.status,
+          positionX: input.position.x,
+          positionY: input.position.y,
+          data: json(input.data),
+        },
+      });
+      return nodeView(row);
+    },
+    async updateNode(nodeId, patch) {
+      const row = await db.graphNode.update({
+        where: { id: nodeId },
+        data: {
+          ...(patch.type !== undefined && { type: patch.type }),
+          ...(patch.title !== undefined && { title: patch.title }),
+          ...(patch.refId !== undefined && { refId: patch.refId }),
+          ...(patch.status !== undefined && { status: patch.status }),
+          ...(patch.position && { positionX: patch.position.x, positionY: patch.position.y }),
+          ...(patch.data && { data: json(patch.data) }),
+        },
+      });
+      return nodeView(row);
+    },
+    async deleteNode(nodeId) {
+      await db.graphNode.delete({ where: { id: nodeId } });
+    },
+    async getEdge(machineId, edgeId) {
+      const row = await db.graphEdge.findFirst({ where: { id: edgeId, machineId } });
+      return row ? edgeView(row) : null;
+    },
+    async edgesOfNode(nodeId) {
+      const rows = await db.graphEdge.findMany({
+        where: { OR: [{ sourceNodeId: nodeId }, { targetNodeId: nodeId }] },
+        orderBy: { seq: 'asc' },
+      });
+      return rows.map(edgeView);
+    },
+    async createEdge(machineId, input) {
+      const row = await db.graphEdge.create({
+        data: {
+          machineId,
+          sourceNodeId: input.sourceNodeId,
+          targetNodeId: input.targetNodeId,
+          type: input.type,
+          label: input.label ?? null,
+          data: json(input.data),
+        },
+      });
+      return edgeView(row);
+    },
+    async updateEdge(edgeId, patch) {
+      const row = await db.graphEdge.update({
+        where: { id: edgeId },
+        data: {
+          ...(patch.type !== undefined && { type: patch.type }),
+          ...(patch.label !== undefined && { label: patch.label }),
+          ...(patch.data && { data: json(patch.data) }),
+        },
+      });
+      return edgeView(row);
+    },
+    async deleteEdge(edgeId) {
+      await db.graphEdge.delete({ where: { id: edgeId } });
+    },
+  };
+}

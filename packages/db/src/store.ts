@@ -1,0 +1,43 @@
+import type { Repos, Store } from '@mm/core';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import { agentRepo } from './repos/agents.ts';
+import { auditRepo } from './repos/audit.ts';
+import { catalogueRepo } from './repos/catalogue.ts';
+import { endpointRepo } from './repos/endpoints.ts';
+import { graphRepo } from './repos/graph.ts';
+import { machineRepo } from './repos/machines.ts';
+import { policyRepo } from './repos/policies.ts';
+import { outcomeRepo, routeRepo, runRepo, taskRepo } from './repos/tasks.ts';
+import type { Tx } from './repos/tx.ts';
+
+function reposOf(db: Tx): Repos {
+  return {
+    audit: auditRepo(db),
+    machines: machineRepo(db),
+    catalogue: catalogueRepo(db),
+    endpoints: endpointRepo(db),
+    agents: agentRepo(db),
+    graph: graphRepo(db),
+    tasks: taskRepo(db),
+    routes: routeRepo(db),
+    outcomes: outcomeRepo(db),
+    runs: runRepo(db),
+    policies: policyRepo(db),
+  };
+}
+
+/** The Prisma implementation of the domain's `Store`. */
+export function createStore(prisma: PrismaClient): Store {
+  return {
+    ...reposOf(prisma),
+    transaction: (fn) => prisma.$transaction((tx) => fn(reposOf(tx)), { maxWait: 15_000, timeout: 30_000 }),
+    async ping() {
+      try {
+        await prisma.$queryRawUnsafe('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Caller, Services } from '@mm/core';
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  headers: Record<string, string | string[] | undefined>;
+  services: Services;
+  caller: Caller;
+}
+
+/** What a handler answers: the status the route declares, or a different one it chooses. */
+export type RouteResult = unknown | { status: number; body: unknown };
+
+export interface RouteDef<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: HttpMethod;
+  /** Relative to /api/v1, Fastify style (`/machines/:machineId`). */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Success status: 200, 201 or 204. */
+  status: 200 | 201 | 204;
+  /** Response schema, for the OpenAPI document. */
+  response?: z.ZodType;
+  /** `api` (API key when required) or `agent` (the heartbeat authenticates itself). */
+  auth?: 'api' | 'agent';
+  /** Error codes this route documents, for the OpenAPI document. */
+  errors?: string[];
+  handle(ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<RouteResult>;
+}
+
+/** Declares a route with inferred handler types. */
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  def: RouteDef<P, Q, B>,
+): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+/** A handler may override the declared status (create-or-update answers 201 or 200). */
+export function withStatus(status: number, body: unknown): { status: number; body: unknown } {
+  return { [STATUS]: true, status, body } as unknown as { status: number; body: unknown };
+}
+export const STATUS = Symbol('status');
+export function isWithStatus(v: unknown): v is { status: number; body: unknown } {
+  return typeof v === 'object' && v !== null && STATUS in v;
+}
