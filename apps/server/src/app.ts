@@ -81,7 +81,6 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   const fastify = Fastify({
     logger: opts.logger === false ? false : loggerOptions(env.LOG_LEVEL),
     bodyLimit: BODY_LIMIT,
-    disableRequestLogging: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
   });
 

@@ -1,13 +1,25 @@
+import { agentsRouter } from './routers/agents.ts';
 import { auditRouter } from './routers/audit.ts';
 import { catalogueRouter } from './routers/catalogue.ts';
+import { graphRouter } from './routers/graph.ts';
 import { machinesRouter } from './routers/machines.ts';
+import { policiesRouter } from './routers/policies.ts';
 import { runtimeEndpointsRouter } from './routers/runtime-endpoints.ts';
+import { tasksRouter } from './routers/tasks.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
+/**
+ * Procedures: machines.*, catalogue.*, runtimeEndpoints.*, agents.*, graph.*, policies.*, audit.*,
+ * and tasks.* (which also holds routes, outcomes and runs).
+ */
 export const appRouter = router({
   machines: machinesRouter,
   catalogue: catalogueRouter,
   runtimeEndpoints: runtimeEndpointsRouter,
+  agents: agentsRouter,
+  graph: graphRouter,
+  policies: policiesRouter,
+  tasks: tasksRouter,
   audit: auditRouter,
 });
 

@@ -11,3 +11,7 @@ export * from './services/runtime-endpoints.ts';
 export * from './services/audit.ts';
 export { DEFAULT_SERVICES, DEFAULT_SKILLS } from './services/default-catalogue.ts';
 export * from './services.ts';
+export * from './services/agents.ts';
+export * from './services/graph.ts';
+export * from './services/policies.ts';
+export * from './services/tasks.ts';

@@ -1,8 +1,12 @@
 import type { CoreDeps } from './deps.ts';
+import { createAgentService } from './services/agents.ts';
 import { createAuditService } from './services/audit.ts';
 import { createCatalogueService } from './services/catalogue.ts';
+import { createGraphService } from './services/graph.ts';
 import { createMachineService } from './services/machines.ts';
+import { createPolicyService } from './services/policies.ts';
 import { createRuntimeEndpointService } from './services/runtime-endpoints.ts';
+import { createTaskService } from './services/tasks.ts';
 
 /** Every use case, built once from its dependencies; tRPC and REST both call these. */
 export function createServices(deps: CoreDeps) {
@@ -10,6 +14,10 @@ export function createServices(deps: CoreDeps) {
     machines: createMachineService(deps),
     catalogue: createCatalogueService(deps),
     runtimeEndpoints: createRuntimeEndpointService(deps),
+    agents: createAgentService(deps),
+    graph: createGraphService(deps),
+    policies: createPolicyService(deps),
+    tasks: createTaskService(deps),
     audit: createAuditService(deps),
   };
 }

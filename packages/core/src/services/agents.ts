@@ -1,0 +1,6 @@
+import type { CoreDeps } from '../deps.ts';
+
+export function createAgentService(_deps: CoreDeps) {
+  return {};
+}
+export type AgentService = ReturnType<typeof createAgentService>;
