@@ -22,6 +22,7 @@ export const AUDIT_EVENT_TYPES = [
   'task.resolved',
   'task.executed',
   'task.failed',
+  'run.started',
   'policy.created',
   'policy.updated',
   'policy.deleted',

@@ -76,6 +76,9 @@ export const zUpdateGraphEdgeRequest = z.object({
   type: zEdgeType.optional(),
   label: str(LIMITS.title).nullable().optional(),
   data: zJsonObject.optional(),
+  /** An edge's ends cannot change (context B9): accepted only when equal to the current ends. */
+  sourceNodeId: zId.optional(),
+  targetNodeId: zId.optional(),
 });
 export type UpdateGraphEdgeRequest = z.infer<typeof zUpdateGraphEdgeRequest>;
 

@@ -15,3 +15,6 @@ export * from './services/agents.ts';
 export * from './services/graph.ts';
 export * from './services/policies.ts';
 export * from './services/tasks.ts';
+export * from './engine/scoring.ts';
+export * from './engine/discovery.ts';
+export * from './engine/runtime.ts';

@@ -1,3 +1,49 @@
-import { router } from '../trpc.ts';
+import {
+  zCreateTaskRequest,
+  zDiscoverTaskRequest,
+  zExecuteTaskRequest,
+  zListQuery,
+  zMachineIdParams,
+  zRunListQuery,
+  zRunParams,
+  zTaskListQuery,
+  zTaskParams,
+} from '@mm/contracts';
+import { z } from 'zod';
+import { procedureWith, router } from '../trpc.ts';
 
-export const tasksRouter = router({});
+const zByTask = z.object({ taskId: z.string().max(128).optional() });
+
+/** Tasks and what they produce: routes, outcomes, runs. */
+export const tasksRouter = router({
+  list: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zTaskListQuery.shape)).query(
+    ({ ctx, input }) => ctx.services.tasks.list(input.machineId, input),
+  ),
+  get: procedureWith(zTaskParams).query(({ ctx, input }) => ctx.services.tasks.get(input.machineId, input.taskId)),
+  create: procedureWith(zMachineIdParams.extend(zCreateTaskRequest.shape)).mutation(({ ctx, input }) => {
+    const { machineId, ...body } = input;
+    return ctx.services.tasks.create(machineId, body, ctx.caller);
+  }),
+  discover: procedureWith(zTaskParams.extend(zDiscoverTaskRequest.shape)).mutation(({ ctx, input }) => {
+    const { machineId, taskId, ...body } = input;
+    return ctx.services.tasks.discover(machineId, taskId, body, ctx.caller);
+  }),
+  resolve: procedureWith(zTaskParams.extend(zDiscoverTaskRequest.shape)).mutation(({ ctx, input }) => {
+    const { machineId, taskId, ...body } = input;
+    return ctx.services.tasks.resolve(machineId, taskId, body, ctx.caller);
+  }),
+  execute: procedureWith(zTaskParams.extend(zExecuteTaskRequest.shape)).mutation(({ ctx, input }) => {
+    const { machineId, taskId, ...body } = input;
+    return ctx.services.tasks.execute(machineId, taskId, body, ctx.caller);
+  }),
+  listRoutes: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zByTask.shape)).query(({ ctx, input }) =>
+    ctx.services.tasks.listRoutes(input.machineId, input),
+  ),
+  listOutcomes: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zByTask.shape)).query(
+    ({ ctx, input }) => ctx.services.tasks.listOutcomes(input.machineId, input),
+  ),
+  listRuns: procedureWith(zRunListQuery.extend(zListQuery.shape)).query(({ ctx, input }) =>
+    ctx.services.tasks.listRuns(input),
+  ),
+  getRun: procedureWith(zRunParams).query(({ ctx, input }) => ctx.services.tasks.getRun(input.runId)),
+});
