@@ -1,6 +1,6 @@
 import type { ListQuery, RuntimeEndpointView, UpsertRuntimeEndpointRequest } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
-import { toPage } from '../deps.ts';
+import { SYSTEM_ACTOR, toPage } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import {
   defaultEndpointLabel,
@@ -63,8 +63,40 @@ export async function upsertEndpointIn(
   return result;
 }
 
-export function createRuntimeEndpointService({ store, config, secrets }: CoreDeps) {
+export function createRuntimeEndpointService({ store, config, secrets, clock }: CoreDeps) {
   return {
+    /**
+     * Turns endpoints whose lease lapsed `unreachable`, each with its audit event (context B9);
+     * the next heartbeat brings them back. Returns how many changed.
+     */
+    async sweepLapsedLeases(): Promise<number> {
+      const now = clock.now();
+      const lapsed = await store.endpoints.listLapsed(now);
+      for (const endpoint of lapsed) {
+        await store.transaction(async (tx) => {
+          const current = await tx.endpoints.get(endpoint.machineId, endpoint.providerKey);
+          // Renewed or already swept since we listed it: nothing to do.
+          if (!current?.leaseExpiresAt || new Date(current.leaseExpiresAt) >= now || current.status === 'unreachable') {
+            return;
+          }
+          const updated = await tx.endpoints.setStatus(current.id, { status: 'unreachable', lastCheckedAt: now });
+          await tx.audit.record({
+            actor: SYSTEM_ACTOR,
+            type: 'runtime-endpoint.status-changed',
+            resourceType: 'runtime-endpoint',
+            resourceId: current.id,
+            payload: {
+              endpoint: updated,
+              from: current.status,
+              to: 'unreachable',
+              reason: `lease expired at ${current.leaseExpiresAt}`,
+            },
+          });
+        });
+      }
+      return lapsed.length;
+    },
+
     async list(machineId: string, query: ListQuery) {
       await requireActiveMachine(store, config, machineId);
       return store.endpoints.list(machineId, toPage(query));
