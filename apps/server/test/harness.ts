@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createCaller } from '@mm/api';
 import { openDatabase } from '@mm/db';
 import type { Database } from '@mm/db';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import type { App } from '../src/app.ts';
@@ -15,7 +16,7 @@ export interface TestApp {
   /** tRPC through `createCaller`, as the API caller. */
   trpc: ReturnType<typeof createCaller>;
   /** In-process HTTP (Fastify inject). */
-  inject: App['fastify']['inject'];
+  inject: (opts: InjectOptions | string) => Promise<LightMyRequestResponse>;
   /** A base URL when `listen: true` was asked for. */
   baseUrl: string;
 }
@@ -65,7 +66,7 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
     kind,
     app,
     trpc: createCaller(app.trpcContext()),
-    inject: app.fastify.inject.bind(app.fastify) as App['fastify']['inject'],
+    inject: (opts: InjectOptions | string) => app.fastify.inject(opts),
     baseUrl,
   };
 }

@@ -21,9 +21,8 @@ import {
 
 async function withDb<T>(fn: (db: Database) => Promise<T>, inMemory = false): Promise<T> {
   const db = await openDatabase({
-    // eslint-disable-next-line no-restricted-properties -- CLI entry point reads its own env
     databaseUrl: inMemory ? undefined : process.env.DATABASE_URL || undefined,
-    dataDir: process.env.MM_DATA_DIR || '.data', // eslint-disable-line no-restricted-properties
+    dataDir: process.env.MM_DATA_DIR || '.data',
     inMemory,
   });
   try {
@@ -95,6 +94,7 @@ async function main(): Promise<number> {
       });
       return 0;
     }
+    case undefined:
     default:
       console.error('usage: db.ts <migrate|deploy|status|check|reset>');
       return 2;

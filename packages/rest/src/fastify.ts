@@ -60,7 +60,7 @@ function compilePatterns(routes: RouteDef[]) {
  * error envelope of context B1 for everything that goes wrong in that scope.
  */
 export function restPlugin(opts: RestOptions) {
-  return async function rest(app: FastifyInstance) {
+  return function rest(app: FastifyInstance, _opts: unknown, done: (err?: Error) => void) {
     const patterns = compilePatterns(opts.routes);
 
     // JSON only: text/plain and others answer 415. An empty JSON body counts as no body.
@@ -112,7 +112,8 @@ export function restPlugin(opts: RestOptions) {
       return sendError(reply, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`);
     });
 
-    app.get('/openapi.json', async () => buildOpenApiDocument(opts.routes, opts.version));
+    const openapi = buildOpenApiDocument(opts.routes, opts.version);
+    app.get('/openapi.json', (_req, reply) => reply.send(openapi));
 
     for (const def of opts.routes) {
       app.route({
@@ -150,5 +151,6 @@ export function restPlugin(opts: RestOptions) {
         },
       });
     }
+    done();
   };
 }

@@ -55,9 +55,7 @@ export function buildOpenApiDocument(routes: RouteDef[], version: string) {
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       },
     };
-    if (r.path.includes('/runtime-endpoints/:') && r.method === 'PUT') {
-      responses['201'] = responses['200'];
-    }
+    if (r.upsert) responses['201'] = responses[String(r.status)];
     paths[path] ??= {};
     paths[path][r.method.toLowerCase()] = {
       summary: r.summary,

@@ -13,7 +13,7 @@ export interface RouteContext<P, Q, B> {
 }
 
 /** What a handler answers: the status the route declares, or a different one it chooses. */
-export type RouteResult = unknown | { status: number; body: unknown };
+export type RouteResult = unknown;
 
 export interface RouteDef<
   P extends z.ZodType = z.ZodType,
@@ -30,6 +30,8 @@ export interface RouteDef<
   body?: B;
   /** Success status: 200, 201 or 204. */
   status: 200 | 201 | 204;
+  /** Create-or-replace: 201 when it created, `status` (200) when it replaced. */
+  upsert?: boolean;
   /** Response schema, for the OpenAPI document. */
   response?: z.ZodType;
   /** `api` (API key when required) or `agent` (the heartbeat authenticates itself). */
@@ -43,7 +45,7 @@ export interface RouteDef<
 export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
   def: RouteDef<P, Q, B>,
 ): RouteDef {
-  return def as unknown as RouteDef;
+  return def as RouteDef;
 }
 
 /** A handler may override the declared status (create-or-update answers 201 or 200). */

@@ -84,11 +84,11 @@ export function createCatalogueService({ store }: CoreDeps) {
         }
         for (const { id, ...service } of DEFAULT_SERVICES) {
           const current = await tx.catalogue.getService(id);
-          const next = serviceWrite({ ...service, metadata: service.metadata ?? {} } as UpsertServiceRequest);
+          const next = serviceWrite({ ...service, metadata: service.metadata ?? {} });
           if (current && Object.entries(next).every(([k, v]) => same(current[k as keyof CatalogServiceView], v))) {
             continue;
           }
-          await upsertServiceIn(tx, id, next as UpsertServiceRequest, SYSTEM_ACTOR);
+          await upsertServiceIn(tx, id, next, SYSTEM_ACTOR);
           written++;
         }
       });

@@ -112,13 +112,13 @@ async function withEngine<T>(
   factory: SqlMigrationAwareDriverAdapterFactory,
   fn: (engine: SE.SchemaEngine) => Promise<T>,
 ): Promise<T> {
-  const { engine, dispose } = await openEngine(factory);
+  const opened = await openEngine(factory);
   try {
-    return await fn(engine);
+    return await fn(opened.engine);
   } catch (err) {
     throw engineError(err);
   } finally {
-    dispose();
+    opened.dispose();
   }
 }
 

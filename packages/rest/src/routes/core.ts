@@ -93,6 +93,7 @@ export const catalogueRoutes = [
     params: zSkillKeyParams,
     body: zUpsertSkillRequest,
     status: 200,
+    upsert: true,
     response: item(zSkillView),
     handle: async ({ services, params, body, caller }) => {
       const { item, created } = await services.catalogue.upsertSkill(params.skillKey, body, caller);
@@ -128,6 +129,7 @@ export const catalogueRoutes = [
     params: zServiceIdParams,
     body: zUpsertServiceRequest,
     status: 200,
+    upsert: true,
     response: item(zCatalogServiceView),
     errors: ['VALIDATION_ERROR'],
     handle: async ({ services, params, body, caller }) => {
@@ -171,6 +173,7 @@ export const runtimeEndpointRoutes = [
     params: zRuntimeEndpointParams,
     body: zUpsertRuntimeEndpointRequest,
     status: 200,
+    upsert: true,
     response: item(zRuntimeEndpointView),
     errors: GUARD,
     handle: async ({ services, params, body, caller }) => {
