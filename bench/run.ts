@@ -1,0 +1,7 @@
+/** `pnpm bench`: every benchmark prints ratios against a baseline measured in this same process. */
+import { benchDiscovery } from './discovery.bench.ts';
+import { benchStore } from './store.bench.ts';
+
+await benchDiscovery();
+await benchStore();
+process.exit(0);
