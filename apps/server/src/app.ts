@@ -82,6 +82,13 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     logger: opts.logger === false ? false : loggerOptions(env.LOG_LEVEL),
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    // Requests Fastify rejects before routing (undecodable URLs, bad content types) still get the envelope.
+    frameworkErrors(error, _req, reply) {
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+      }
+      return sendError(reply, 'VALIDATION_ERROR', error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : error.message);
+    },
   });
 
   fastify.get('/health', async (_req, reply) => {
