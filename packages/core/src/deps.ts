@@ -27,3 +27,26 @@ export const SYSTEM_ACTOR = 'system:machine-markets';
 export function toPage(query: { limit?: number | undefined; cursor?: string | undefined }) {
   return { limit: query.limit ?? 100, cursor: query.cursor };
 }
+
+/**
+ * Pages an in-memory list already in its natural order (the catalogue: by key). The cursor is the
+ * key of the last item returned, opaque to clients.
+ */
+export function pageArray<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  query: { limit?: number | undefined; cursor?: string | undefined },
+): { items: T[]; nextCursor?: string } {
+  const limit = query.limit ?? 100;
+  let start = 0;
+  if (query.cursor) {
+    const after = Buffer.from(query.cursor, 'base64url').toString('utf8');
+    start = items.findIndex((i) => keyOf(i) > after);
+    if (start < 0) start = items.length;
+  }
+  const page = items.slice(start, start + limit);
+  const last = page.at(-1);
+  return start + limit < items.length && last
+    ? { items: page, nextCursor: Buffer.from(keyOf(last), 'utf8').toString('base64url') }
+    : { items: page };
+}

@@ -1,15 +1,16 @@
 import {
+  zListQuery,
   zServiceIdParams,
   zServiceListQuery,
   zSkillKeyParams,
   zUpsertServiceRequest,
   zUpsertSkillRequest,
 } from '@mm/contracts';
-import { authedProcedure, procedureWith, router } from '../trpc.ts';
+import { procedureWith, router } from '../trpc.ts';
 
 export const catalogueRouter = router({
-  listSkills: authedProcedure.query(({ ctx }) => ctx.services.catalogue.listSkills()),
-  listServices: procedureWith(zServiceListQuery.default({})).query(({ ctx, input }) => ctx.services.catalogue.listServices(input)),
+  listSkills: procedureWith(zListQuery.default({})).query(({ ctx, input }) => ctx.services.catalogue.listSkills(input)),
+  listServices: procedureWith(zServiceListQuery.extend(zListQuery.shape).default({})).query(({ ctx, input }) => ctx.services.catalogue.listServices(input)),
   getService: procedureWith(zServiceIdParams).query(({ ctx, input }) =>
     ctx.services.catalogue.getService(input.serviceId),
   ),

@@ -1,3 +1,38 @@
-import { router } from '../trpc.ts';
+import {
+  zCreateGraphEdgeRequest,
+  zCreateGraphNodeRequest,
+  zEdgeParams,
+  zMachineIdParams,
+  zNodeParams,
+  zUpdateGraphEdgeRequest,
+  zUpdateGraphNodeRequest,
+} from '@mm/contracts';
+import { procedureWith, router } from '../trpc.ts';
 
-export const graphRouter = router({});
+export const graphRouter = router({
+  get: procedureWith(zMachineIdParams).query(({ ctx, input }) => ctx.services.graph.get(input.machineId)),
+  createNode: procedureWith(zMachineIdParams.extend(zCreateGraphNodeRequest.shape)).mutation(({ ctx, input }) => {
+    const { machineId, ...body } = input;
+    return ctx.services.graph.createNode(machineId, body, ctx.caller);
+  }),
+  updateNode: procedureWith(zNodeParams.extend(zUpdateGraphNodeRequest.shape)).mutation(({ ctx, input }) => {
+    const { machineId, nodeId, ...patch } = input;
+    return ctx.services.graph.updateNode(machineId, nodeId, patch, ctx.caller);
+  }),
+  deleteNode: procedureWith(zNodeParams).mutation(async ({ ctx, input }) => {
+    await ctx.services.graph.deleteNode(input.machineId, input.nodeId, ctx.caller);
+    return { deleted: true as const };
+  }),
+  createEdge: procedureWith(zMachineIdParams.extend(zCreateGraphEdgeRequest.shape)).mutation(({ ctx, input }) => {
+    const { machineId, ...body } = input;
+    return ctx.services.graph.createEdge(machineId, body, ctx.caller);
+  }),
+  updateEdge: procedureWith(zEdgeParams.extend(zUpdateGraphEdgeRequest.shape)).mutation(({ ctx, input }) => {
+    const { machineId, edgeId, ...patch } = input;
+    return ctx.services.graph.updateEdge(machineId, edgeId, patch, ctx.caller);
+  }),
+  deleteEdge: procedureWith(zEdgeParams).mutation(async ({ ctx, input }) => {
+    await ctx.services.graph.deleteEdge(input.machineId, input.edgeId, ctx.caller);
+    return { deleted: true as const };
+  }),
+});

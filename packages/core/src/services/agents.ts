@@ -1,6 +1,232 @@
-import type { CoreDeps } from '../deps.ts';
+import { LEASE_SECONDS } from '@mm/contracts';
+import type {
+  EnrolledMachineAgentView,
+  EnrollMachineAgentRequest,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  ListQuery,
+  MachineAgentView,
+  RuntimeEndpointView,
+} from '@mm/contracts';
+import type { Caller, CoreDeps } from '../deps.ts';
+import { toPage } from '../deps.ts';
+import { AppError, notFound, validation } from '../errors.ts';
+import { hashToken, newAgentToken, tokenMatches } from '../lib/secrets.ts';
+import { lowerKeys } from '../lib/views.ts';
+import type { Repos } from '../ports.ts';
+import { endpointWrite, upsertEndpointIn } from './runtime-endpoints.ts';
+import { requireActiveMachine } from './machine-guard.ts';
 
-export function createAgentService(_deps: CoreDeps) {
-  return {};
+export const DEFAULT_AGENT_LABEL = 'Machine runtime agent';
+export const DEFAULT_ALLOWED_PROVIDER_KEYS = ['qvac'] as const;
+
+/** Tokens an agent may present outside the body (REST headers; tRPC has none). */
+export interface HeartbeatHeaderTokens {
+  pairingToken?: string | undefined;
+  bearer?: string | undefined;
+}
+
+const agentActor = (agentId: string) => `agent:${agentId}`;
+
+/**
+ * The one token of a heartbeat. Every transport that carries a token must carry the same one: a
+ * body token and a header token that disagree are refused rather than one silently preferred.
+ */
+function presentedToken(body: string | undefined, headers: HeartbeatHeaderTokens): string {
+  const tokens = [body, headers.pairingToken, headers.bearer].filter((t): t is string => !!t);
+  const [first] = tokens;
+  if (first === undefined) {
+    throw new AppError(
+      'AGENT_AUTH_REQUIRED',
+      'send the agent token as agentToken, x-agent-pairing-token or Authorization: Bearer',
+    );
+  }
+  if (tokens.some((t) => t !== first)) {
+    throw new AppError('AGENT_AUTH_INVALID', 'the agent tokens presented in the body and headers disagree');
+  }
+  return first;
+}
+
+/** Request-shape checks the schema cannot express; they run before any token is looked at (B9). */
+function assertHeartbeatShape(req: HeartbeatRequest): void {
+  const keys = (req.endpoints ?? []).map((e) => e.providerKey.toLowerCase());
+  const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (dup !== undefined) {
+    throw validation(`endpoint providerKey ${dup} appears more than once`, {
+      endpoints: `duplicate providerKey ${dup}`,
+    });
+  }
+}
+
+/**
+ * Every refusal of the heartbeat, in order, before anything is written: unknown agent (or one of
+ * another machine) → 404, wrong token → 401, machine guard (404/409/403), revoked → 403, a provider
+ * key the agent may not serve → 403.
+ */
+async function authorizeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, token: string) {
+  const agent = await tx.agents.get(req.agentId);
+  if (!agent || agent.machineId !== req.machineId) throw notFound('machine agent', req.agentId);
+  const hash = await tx.agents.getTokenHash(agent.id);
+  if (!hash || !tokenMatches(token, hash)) throw new AppError('AGENT_AUTH_INVALID', 'the agent token is not valid');
+  await requireActiveMachine(tx, deps.config, req.machineId);
+  if (agent.status === 'revoked') {
+    throw new AppError('AGENT_PAIRING_INACTIVE', `machine agent ${agent.id} is revoked`, { status: agent.status });
+  }
+  const denied = lowerKeys((req.endpoints ?? []).map((e) => e.providerKey)).filter(
+    (k) => !agent.allowedProviderKeys.includes(k),
+  );
+  if (denied.length) {
+    throw new AppError('AGENT_POLICY_DENIED', `agent may not register provider key(s): ${denied.join(', ')}`, {
+      denied,
+      allowedProviderKeys: agent.allowedProviderKeys,
+    });
+  }
+  return agent;
+}
+
+/**
+ * A heartbeat without endpoints extends the leases of the endpoints the agent owns; one whose lease
+ * had lapsed (and so was swept to `unreachable`) comes back `active` (context B9).
+ */
+async function renewLeases(tx: Repos, agent: MachineAgentView, now: Date, leaseExpiresAt: Date) {
+  const before = (await tx.endpoints.listAll(agent.machineId)).filter(
+    (e) => e.source === 'agent' && e.agentId === agent.id,
+  );
+  const lapsed = new Set(
+    before
+      .filter((e) => e.status === 'unreachable' && e.leaseExpiresAt !== null && new Date(e.leaseExpiresAt) < now)
+      .map((e) => e.id),
+  );
+  const renewed = await tx.endpoints.renewAgentLeases(agent.id, leaseExpiresAt);
+  const out: RuntimeEndpointView[] = [];
+  for (const endpoint of renewed) {
+    if (!lapsed.has(endpoint.id)) {
+      out.push(endpoint);
+      continue;
+    }
+    const revived = await tx.endpoints.setStatus(endpoint.id, { status: 'active' });
+    await tx.audit.record({
+      actor: agentActor(agent.id),
+      type: 'runtime-endpoint.status-changed',
+      resourceType: 'runtime-endpoint',
+      resourceId: revived.id,
+      payload: { endpoint: revived, from: 'unreachable', to: 'active', reason: 'lease renewed' },
+    });
+    out.push(revived);
+  }
+  return out;
+}
+
+async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, agent: MachineAgentView) {
+  const now = deps.clock.now();
+  const leaseSeconds = req.leaseSeconds ?? LEASE_SECONDS.default;
+  const leaseExpiresAt = new Date(now.getTime() + leaseSeconds * 1000);
+  const actor = agentActor(agent.id);
+  const item = await tx.agents.update(agent.id, { status: 'active', lastSeenAt: now });
+  let endpoints: RuntimeEndpointView[];
+  if (req.endpoints?.length) {
+    endpoints = [];
+    for (const input of req.endpoints) {
+      const owner = { source: 'agent' as const, agentId: agent.id, leaseExpiresAt };
+      const write = endpointWrite(input.providerKey, input, owner, deps.secrets);
+      endpoints.push((await upsertEndpointIn(tx, req.machineId, write, actor)).item);
+    }
+  } else {
+    endpoints = await renewLeases(tx, agent, now, leaseExpiresAt);
+  }
+  await tx.audit.record({
+    actor,
+    type: 'machine-agent.heartbeat',
+    resourceType: 'machine-agent',
+    resourceId: agent.id,
+    payload: {
+      agent: item,
+      leaseSeconds,
+      leaseExpiresAt: leaseExpiresAt.toISOString(),
+      endpoints: endpoints.map((e) => ({ id: e.id, providerKey: e.providerKey, status: e.status })),
+    },
+  });
+  return { item, endpoints };
+}
+
+function allowedKeysOf(req: EnrollMachineAgentRequest): string[] {
+  if (req.allowedProviderKeys === undefined && req.providerKeys === undefined) {
+    return [...DEFAULT_ALLOWED_PROVIDER_KEYS];
+  }
+  // `providerKeys` is an alias: a caller that sends both gets the union.
+  return lowerKeys([...(req.allowedProviderKeys ?? []), ...(req.providerKeys ?? [])]);
+}
+
+export function createAgentService(deps: CoreDeps) {
+  const { store, config } = deps;
+  return {
+    /** The token is returned here once; only its hash is stored, and no event carries it. */
+    async enroll(machineId: string, req: EnrollMachineAgentRequest, caller: Caller): Promise<EnrolledMachineAgentView> {
+      const agentToken = newAgentToken();
+      const agent = await store.transaction(async (tx) => {
+        await requireActiveMachine(tx, config, machineId);
+        const created = await tx.agents.create({
+          machineId,
+          label: req.label ?? DEFAULT_AGENT_LABEL,
+          allowedProviderKeys: allowedKeysOf(req),
+          tokenHash: hashToken(agentToken),
+        });
+        await tx.audit.record({
+          actor: caller.actor,
+          type: 'machine-agent.enrolled',
+          resourceType: 'machine-agent',
+          resourceId: created.id,
+          payload: { agent: created },
+        });
+        return created;
+      });
+      return { ...agent, agentToken };
+    },
+
+    async list(machineId: string, query: ListQuery) {
+      await requireActiveMachine(store, config, machineId);
+      return store.agents.list(machineId, toPage(query));
+    },
+
+    async get(machineId: string, agentId: string): Promise<MachineAgentView> {
+      await requireActiveMachine(store, config, machineId);
+      const agent = await store.agents.get(agentId);
+      if (!agent || agent.machineId !== machineId) throw notFound('machine agent', agentId);
+      return agent;
+    },
+
+    /** Revoking a revoked agent changes nothing, so it writes no event. */
+    async revoke(machineId: string, agentId: string, caller: Caller): Promise<MachineAgentView> {
+      return store.transaction(async (tx) => {
+        await requireActiveMachine(tx, config, machineId);
+        const agent = await tx.agents.get(agentId);
+        if (!agent || agent.machineId !== machineId) throw notFound('machine agent', agentId);
+        if (agent.status === 'revoked') return agent;
+        const item = await tx.agents.update(agentId, { status: 'revoked' });
+        await tx.audit.record({
+          actor: caller.actor,
+          type: 'machine-agent.revoked',
+          resourceType: 'machine-agent',
+          resourceId: agentId,
+          payload: { agent: item, previousStatus: agent.status },
+        });
+        return item;
+      });
+    },
+
+    /**
+     * Order (context B9, "validation runs before authentication"): the edge validates the body,
+     * then request-shape checks here, then the token must be present and consistent (401), then the
+     * checks of `authorizeHeartbeat`. Nothing is written unless every check passes.
+     */
+    async heartbeat(req: HeartbeatRequest, headers: HeartbeatHeaderTokens = {}): Promise<HeartbeatResponse> {
+      assertHeartbeatShape(req);
+      const token = presentedToken(req.agentToken, headers);
+      return store.transaction(async (tx) => {
+        const agent = await authorizeHeartbeat(tx, deps, req, token);
+        return writeHeartbeat(tx, deps, req, agent);
+      });
+    },
+  };
 }
 export type AgentService = ReturnType<typeof createAgentService>;

@@ -1,12 +1,14 @@
 import type {
   CatalogServiceView,
   ExecutionMode,
+  ListQuery,
+  ListResponse,
   SkillView,
   UpsertServiceRequest,
   UpsertSkillRequest,
 } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
-import { SYSTEM_ACTOR } from '../deps.ts';
+import { pageArray, SYSTEM_ACTOR } from '../deps.ts';
 import { notFound, validation } from '../errors.ts';
 import type { Repos } from '../ports.ts';
 import { DEFAULT_SERVICES, DEFAULT_SKILLS } from './default-catalogue.ts';
@@ -55,11 +57,17 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 export function createCatalogueService({ store }: CoreDeps) {
   return {
-    listSkills(): Promise<SkillView[]> {
-      return store.catalogue.listSkills();
+    async listSkills(query: ListQuery = {}): Promise<ListResponse<SkillView>> {
+      return pageArray(await store.catalogue.listSkills(), (s) => s.key, query);
     },
-    listServices(filter: { serviceType?: string; skillKey?: string; executionMode?: ExecutionMode }) {
-      return store.catalogue.listServices(filter);
+    async listServices(
+      query: ListQuery & {
+        serviceType?: string | undefined;
+        skillKey?: string | undefined;
+        executionMode?: ExecutionMode | undefined;
+      },
+    ): Promise<ListResponse<CatalogServiceView>> {
+      return pageArray(await store.catalogue.listServices(query), (s) => s.id, query);
     },
     async getService(id: string): Promise<CatalogServiceView> {
       const service = await store.catalogue.getService(id);

@@ -83,7 +83,7 @@ export const catalogueRoutes = [
     query: zListQuery,
     status: 200,
     response: list(zSkillView),
-    handle: async ({ services }) => ({ items: await services.catalogue.listSkills() }),
+    handle: ({ services, query }) => services.catalogue.listSkills(query),
   }),
   route({
     method: 'PUT',
@@ -108,7 +108,7 @@ export const catalogueRoutes = [
     query: zListQuery.extend(zServiceListQuery.shape),
     status: 200,
     response: list(zCatalogServiceView),
-    handle: async ({ services, query }) => ({ items: await services.catalogue.listServices(query) }),
+    handle: ({ services, query }) => services.catalogue.listServices(query),
   }),
   route({
     method: 'GET',
