@@ -44,27 +44,27 @@ function checkJson(
   issues: { path: (string | number)[]; message: string }[],
 ): void {
   if (issues.length > 20) return;
-  if (depth > LIMITS.jsonDepth) {
-    issues.push({ path, message: `nesting deeper than ${LIMITS.jsonDepth} levels` });
-    return;
-  }
   if (typeof value === 'string') {
     if (!noNul(value)) issues.push({ path, message: NUL_MESSAGE });
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  // Only containers are levels: a scalar inside the 32nd object is still 32 levels deep.
+  if (depth > LIMITS.jsonDepth) {
+    issues.push({ path, message: `nesting deeper than ${LIMITS.jsonDepth} levels` });
     return;
   }
   if (Array.isArray(value)) {
     value.forEach((v, i) => checkJson(v, depth + 1, [...path, i], issues));
     return;
   }
-  if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) {
-        issues.push({ path: [...path, key], message: `key "${key}" is not allowed` });
-        continue;
-      }
-      if (!noNul(key)) issues.push({ path: [...path, key], message: NUL_MESSAGE });
-      checkJson((value as Record<string, unknown>)[key], depth + 1, [...path, key], issues);
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      issues.push({ path: [...path, key], message: `key "${key}" is not allowed` });
+      continue;
     }
+    if (!noNul(key)) issues.push({ path: [...path, key], message: NUL_MESSAGE });
+    checkJson((value as Record<string, unknown>)[key], depth + 1, [...path, key], issues);
   }
 }
 

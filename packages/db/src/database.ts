@@ -46,16 +46,29 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Folders this process holds. A lock file with our own pid is stale only when we do not hold it
+ * (a restarted container often gets the same pid); one we hold means a second opener in this process.
+ */
+const heldByThisProcess = new Set<string>();
+
 /** Takes an exclusive lock on the data folder; returns its release. Stale locks are replaced. */
 export function lockDataDir(dir: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
   const lockPath = path.join(dir, 'pglite.lock');
+  const held = path.resolve(lockPath);
+  if (heldByThisProcess.has(held)) throw new DataDirLockedError(dir, process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(lockPath, 'wx');
       fs.writeSync(fd, String(process.pid));
       fs.closeSync(fd);
+      heldByThisProcess.add(held);
+      let released = false;
       return () => {
+        if (released) return;
+        released = true;
+        heldByThisProcess.delete(held);
         try {
           if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
         } catch {
