@@ -48,6 +48,7 @@ export default tseslint.config(
       'bench/**',
       'packages/db/src/cli.ts',
       'packages/fake-runtime/**',
+      'examples/**',
       '*.config.ts',
       '*.config.js',
       'prisma.config.ts',

@@ -85,9 +85,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     // Requests Fastify rejects before routing (undecodable URLs, bad content types) still get the envelope.
     frameworkErrors(error, _req, reply) {
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-        return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+        void sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+        return;
       }
-      return sendError(reply, 'VALIDATION_ERROR', error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : error.message);
+      const message = error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed' : error.message;
+      void sendError(reply, 'VALIDATION_ERROR', message);
     },
   });
 

@@ -4,7 +4,7 @@
  * `POST /invoke`). Its behaviour can be switched at run time to exercise every failure class.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export type FakeMode = 'ok' | 'error' | 'garbage' | 'slow';
 
@@ -54,7 +54,7 @@ export async function startFakeRuntime(opts: FakeRuntimeOptions = {}): Promise<F
   let token: string | null = null;
   const requests: RecordedRequest[] = [];
   const model = opts.model ?? 'fake-llm-1';
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const server = http.createServer((req, res) => {
     void (async () => {

@@ -45,7 +45,7 @@ export interface RouteDef<
 export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
   def: RouteDef<P, Q, B>,
 ): RouteDef {
-  return def as RouteDef;
+  return def;
 }
 
 /** A handler may override the declared status (create-or-update answers 201 or 200). */
