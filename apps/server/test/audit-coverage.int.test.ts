@@ -27,6 +27,23 @@ const MUTATIONS: Record<string, { event: string; run: Step }> = {
     event: 'machine.updated',
     run: async (t, f) => ({ resourceId: (await t.trpc.machines.update({ machineId: f.machineId, displayName: 'B' })).id }),
   },
+  'identity.putController': {
+    event: 'machine-identity.controllers-set',
+    run: async (t) => {
+      const identityRef = `peaqos:machine:${uniq()}`;
+      await t.trpc.identity.putController({ identityRef, controllerAddresses: [`0x${'ab'.repeat(20)}`] });
+      return { resourceId: identityRef };
+    },
+  },
+  'identity.createChallenge': {
+    event: 'machine-identity.challenge-created',
+    run: async (t) => {
+      const identityRef = `peaqos:machine:${uniq()}`;
+      await t.trpc.identity.putController({ identityRef, controllerAddresses: [`0x${'cd'.repeat(20)}`] });
+      await t.trpc.identity.createChallenge({ identityRef });
+      return { resourceId: identityRef };
+    },
+  },
   'catalogue.upsertSkill': {
     event: 'skill.upserted',
     run: async (t) => {

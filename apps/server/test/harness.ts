@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createCaller } from '@mm/api';
+import type { Clock } from '@mm/core';
 import { openDatabase } from '@mm/db';
 import type { Database } from '@mm/db';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -24,6 +25,8 @@ export interface TestApp {
 export interface HarnessOptions {
   env?: Record<string, string>;
   listen?: boolean;
+  /** The services' clock (tests that move time); the system clock when absent. */
+  clock?: Clock;
 }
 
 let seq = 0;
@@ -48,7 +51,7 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
     MM_RUNTIME_TIMEOUT_MS: '2000',
     ...opts.env,
   });
-  const app = await buildApp({ env, db, workers: false, logger: false });
+  const app = await buildApp({ env, db, workers: false, logger: false, ...(opts.clock && { clock: opts.clock }) });
   let baseUrl = '';
   if (opts.listen) {
     await app.fastify.listen({ host: '127.0.0.1', port: 0 });

@@ -2,6 +2,7 @@ import { agentsRouter } from './routers/agents.ts';
 import { auditRouter } from './routers/audit.ts';
 import { catalogueRouter } from './routers/catalogue.ts';
 import { graphRouter } from './routers/graph.ts';
+import { identityRouter } from './routers/identity.ts';
 import { machinesRouter } from './routers/machines.ts';
 import { policiesRouter } from './routers/policies.ts';
 import { runtimeEndpointsRouter } from './routers/runtime-endpoints.ts';
@@ -9,11 +10,12 @@ import { tasksRouter } from './routers/tasks.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 /**
- * Procedures: machines.*, catalogue.*, runtimeEndpoints.*, agents.*, graph.*, policies.*, audit.*,
+ * Procedures: machines.*, identity.*, catalogue.*, runtimeEndpoints.*, agents.*, graph.*, policies.*, audit.*,
  * and tasks.* (which also holds routes, outcomes and runs).
  */
 export const appRouter = router({
   machines: machinesRouter,
+  identity: identityRouter,
   catalogue: catalogueRouter,
   runtimeEndpoints: runtimeEndpointsRouter,
   agents: agentsRouter,

@@ -5,6 +5,8 @@ import { LIMITS, str } from './common.ts';
 export const AUDIT_EVENT_TYPES = [
   'machine.created',
   'machine.updated',
+  'machine-identity.challenge-created',
+  'machine-identity.controllers-set',
   'runtime-endpoint.upserted',
   'runtime-endpoint.deleted',
   'runtime-endpoint.status-changed',
@@ -33,6 +35,7 @@ export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 export const RESOURCE_TYPES = [
   'machine',
+  'machine-identity',
   'runtime-endpoint',
   'machine-agent',
   'graph-node',
@@ -61,5 +64,6 @@ export type AuditEventView = z.infer<typeof zAuditEventView>;
 export const zAuditListQuery = z.object({
   type: str(LIMITS.id).optional(),
   resourceType: str(LIMITS.id).optional(),
-  resourceId: str(LIMITS.id).optional(),
+  // A machine identity's id is its identityRef, which may be longer than other ids.
+  resourceId: str(LIMITS.identityRef).optional(),
 });

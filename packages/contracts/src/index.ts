@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './common.ts';
 export * from './machines.ts';
+export * from './identity.ts';
 export * from './catalogue.ts';
 export * from './runtime-endpoints.ts';
 export * from './agents.ts';

@@ -1,5 +1,5 @@
 import type { SecretBox } from './lib/secrets.ts';
-import type { Clock, Store } from './ports.ts';
+import type { Clock, IdentityResolver, Store } from './ports.ts';
 
 export interface CoreConfig {
   /** `off` (quick start) or `required` (hosted): context A1/B2. */
@@ -13,6 +13,8 @@ export interface CoreDeps {
   clock: Clock;
   secrets: SecretBox;
   config: CoreConfig;
+  /** Who controls a machine identity; the local registry in `store` when absent. */
+  identityResolver?: IdentityResolver;
 }
 
 /** Who is calling: goes into audit `actor` and machine `ownerId`. */

@@ -9,6 +9,7 @@ import type {
   ExecutionMode,
   GraphEdgeView,
   GraphNodeView,
+  IdentityControllerView,
   ListResponse,
   MachineAgentView,
   MachineStatus,
@@ -56,6 +57,8 @@ export interface MachineRecordInput {
   labels: Record<string, string>;
   policyIds: string[];
   skillKeys: string[];
+  /** Set once, at creation, when verification is required. */
+  identityProof?: MachineView['identityProof'];
 }
 
 export interface MachineRepo {
@@ -63,9 +66,47 @@ export interface MachineRepo {
   get(id: string): Promise<MachineView | null>;
   findByIdentityRef(identityRef: string): Promise<MachineView | null>;
   list(filter: { status?: MachineStatus | undefined }, page: Page): Promise<ListResponse<MachineView>>;
-  update(id: string, patch: Partial<MachineRecordInput>): Promise<MachineView>;
+  update(id: string, patch: Partial<Omit<MachineRecordInput, 'identityProof'>>): Promise<MachineView>;
   /** Machines whose `policyIds` contain `policyId`. */
   listByPolicy(policyId: string): Promise<MachineView[]>;
+}
+
+/** A stored identity challenge (internal: the client sees `IdentityChallengeView`). */
+export interface IdentityChallengeRecord {
+  id: string;
+  identityRef: string;
+  message: string;
+  controllerAddresses: string[];
+  expiresAt: Date;
+  consumedAt: Date | null;
+  machineId: string | null;
+}
+
+export interface IdentityRepo {
+  getControllers(identityRef: string): Promise<IdentityControllerView | null>;
+  putControllers(
+    identityRef: string,
+    controllerAddresses: string[],
+  ): Promise<{ item: IdentityControllerView; created: boolean }>;
+  createChallenge(input: {
+    id: string;
+    identityRef: string;
+    nonce: string;
+    message: string;
+    controllerAddresses: string[];
+    expiresAt: Date;
+  }): Promise<IdentityChallengeRecord>;
+  getChallenge(id: string): Promise<IdentityChallengeRecord | null>;
+  /** Marks an unused challenge used by `machineId`; false when it was already used (one-time use). */
+  consumeChallenge(id: string, machineId: string, at: Date): Promise<boolean>;
+}
+
+/**
+ * Who controls an identity (context B2): the local registry here; the upstream peaqOS MCR resolver
+ * would be another implementation. `null` when the resolver does not know the identity.
+ */
+export interface IdentityResolver {
+  resolve(identityRef: string): Promise<{ controllerAddresses: string[]; source: string } | null>;
 }
 
 export interface CatalogueRepo {
@@ -207,6 +248,7 @@ export interface PolicyRepo {
 export interface Repos {
   audit: AuditRepo;
   machines: MachineRepo;
+  identity: IdentityRepo;
   catalogue: CatalogueRepo;
   endpoints: RuntimeEndpointRepo;
   agents: AgentRepo;

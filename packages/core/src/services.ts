@@ -3,6 +3,7 @@ import { createAgentService } from './services/agents.ts';
 import { createAuditService } from './services/audit.ts';
 import { createCatalogueService } from './services/catalogue.ts';
 import { createGraphService } from './services/graph.ts';
+import { createIdentityService } from './services/identity.ts';
 import { createMachineService } from './services/machines.ts';
 import { createPolicyService } from './services/policies.ts';
 import { createRuntimeEndpointService } from './services/runtime-endpoints.ts';
@@ -12,6 +13,7 @@ import { createTaskService } from './services/tasks.ts';
 export function createServices(deps: CoreDeps) {
   return {
     machines: createMachineService(deps),
+    identity: createIdentityService(deps),
     catalogue: createCatalogueService(deps),
     runtimeEndpoints: createRuntimeEndpointService(deps),
     agents: createAgentService(deps),

@@ -5,6 +5,7 @@ import { auditRepo } from './repos/audit.ts';
 import { catalogueRepo } from './repos/catalogue.ts';
 import { endpointRepo } from './repos/endpoints.ts';
 import { graphRepo } from './repos/graph.ts';
+import { identityRepo } from './repos/identity.ts';
 import { machineRepo } from './repos/machines.ts';
 import { policyRepo } from './repos/policies.ts';
 import { outcomeRepo, routeRepo, runRepo, taskRepo } from './repos/tasks.ts';
@@ -14,6 +15,7 @@ function reposOf(db: Tx): Repos {
   return {
     audit: auditRepo(db),
     machines: machineRepo(db),
+    identity: identityRepo(db),
     catalogue: catalogueRepo(db),
     endpoints: endpointRepo(db),
     agents: agentRepo(db),

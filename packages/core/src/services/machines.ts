@@ -9,6 +9,7 @@ import type { Caller, CoreDeps } from '../deps.ts';
 import { toPage } from '../deps.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import type { Repos } from '../ports.ts';
+import { verifyIdentityProof } from './identity.ts';
 
 async function assertPoliciesExist(repos: Repos, ids: string[] | undefined): Promise<void> {
   if (!ids?.length) return;
@@ -20,9 +21,11 @@ async function assertPoliciesExist(repos: Repos, ids: string[] | undefined): Pro
   }
 }
 
-export function createMachineService({ store, config }: CoreDeps) {
+export function createMachineService(deps: CoreDeps) {
+  const { store, config } = deps;
   return {
     async create(input: CreateMachineRequest, caller: Caller): Promise<MachineView> {
+      let identityProof: MachineView['identityProof'] = null;
       if (config.identityVerification === 'required') {
         if (!input.identityProof) {
           throw new AppError(
@@ -30,10 +33,7 @@ export function createMachineService({ store, config }: CoreDeps) {
             'identity verification is required: request a challenge at POST /machine-identity/challenges and send identityProof',
           );
         }
-        throw new AppError(
-          'PEAQOS_IDENTITY_UNAVAILABLE',
-          'no identity resolver is configured on this deployment; set PEAQOS_MACHINE_IDENTITY_VERIFICATION=off',
-        );
+        identityProof = await verifyIdentityProof(deps, input.identityRef, input.identityProof);
       }
       return store.transaction(async (tx) => {
         if (await tx.machines.findByIdentityRef(input.identityRef)) {
@@ -51,7 +51,12 @@ export function createMachineService({ store, config }: CoreDeps) {
           labels: input.labels ?? {},
           policyIds: [...new Set(input.policyIds ?? [])],
           skillKeys: [...new Set(input.skillKeys ?? [])],
+          identityProof,
         });
+        // One-time use: consumed with the machine it verified, so a failed creation leaves it usable.
+        if (identityProof && !(await tx.identity.consumeChallenge(identityProof.challengeId, machine.id, deps.clock.now()))) {
+          throw new AppError('MACHINE_IDENTITY_PROOF_INVALID', `identity challenge ${identityProof.challengeId} has already been used`);
+        }
         await tx.audit.record({
           actor: caller.actor,
           type: 'machine.created',

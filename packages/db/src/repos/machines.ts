@@ -26,7 +26,12 @@ export function machineView(row: Machine): MachineView {
 export function machineRepo(db: Tx): MachineRepo {
   return {
     async create(input) {
-      return machineView(await db.machine.create({ data: { ...input, labels: input.labels } }));
+      const { identityProof, ...rest } = input;
+      return machineView(
+        await db.machine.create({
+          data: { ...rest, ...(identityProof && { identityProof }) },
+        }),
+      );
     },
     async get(id) {
       const row = await db.machine.findUnique({ where: { id } });

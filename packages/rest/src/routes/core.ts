@@ -44,7 +44,14 @@ export const machineRoutes = [
     body: zCreateMachineRequest,
     status: 201,
     response: item(zMachineView),
-    errors: ['VALIDATION_ERROR', 'MACHINE_IDENTITY_EXISTS', 'MACHINE_IDENTITY_PROOF_REQUIRED'],
+    errors: [
+      'VALIDATION_ERROR',
+      'MACHINE_IDENTITY_EXISTS',
+      'MACHINE_IDENTITY_PROOF_REQUIRED',
+      'MACHINE_IDENTITY_PROOF_INVALID',
+      'MACHINE_IDENTITY_PROOF_EXPIRED',
+      'PEAQOS_IDENTITY_UNAVAILABLE',
+    ],
     handle: async ({ services, body, caller }) => ({ item: await services.machines.create(body, caller) }),
   }),
   route({

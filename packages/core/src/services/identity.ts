@@ -1,0 +1,165 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type {
+  CreateIdentityChallengeRequest,
+  IdentityChallengeView,
+  IdentityControllerView,
+  MachineView,
+  PutIdentityControllersRequest,
+} from '@mm/contracts';
+import type { Caller, CoreDeps } from '../deps.ts';
+import { AppError, notFound } from '../errors.ts';
+import { recoverPersonalSigner } from '../lib/eip191.ts';
+import type { IdentityResolver, Repos } from '../ports.ts';
+
+/** How long a challenge can be answered. */
+export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+export const LOCAL_REGISTRY_SOURCE = 'local-registry';
+
+/** The resolver over the operator-managed registry table (context B2). */
+export function localRegistryResolver(repos: Pick<Repos, 'identity'>): IdentityResolver {
+  return {
+    async resolve(identityRef) {
+      const entry = await repos.identity.getControllers(identityRef);
+      return entry ? { controllerAddresses: entry.controllerAddresses, source: LOCAL_REGISTRY_SOURCE } : null;
+    },
+  };
+}
+
+export function resolverOf(deps: Pick<CoreDeps, 'store' | 'identityResolver'>): IdentityResolver {
+  return deps.identityResolver ?? localRegistryResolver(deps.store);
+}
+
+async function resolveControllers(resolver: IdentityResolver, identityRef: string) {
+  const resolved = await resolver.resolve(identityRef);
+  if (!resolved) {
+    throw new AppError(
+      'PEAQOS_IDENTITY_UNAVAILABLE',
+      `${identityRef} is not in the local identity registry and no upstream resolver is configured`,
+      { identityRef },
+    );
+  }
+  return { ...resolved, controllerAddresses: resolved.controllerAddresses.map((a) => a.toLowerCase()) };
+}
+
+function challengeMessage(c: { identityRef: string; challengeId: string; nonce: string; expiresAt: Date }): string {
+  return [
+    'Machine Markets: prove control of a machine identity.',
+    '',
+    `Identity: ${c.identityRef}`,
+    `Challenge: ${c.challengeId}`,
+    `Nonce: ${c.nonce}`,
+    `Expires: ${c.expiresAt.toISOString()}`,
+    '',
+    'Signing registers a machine under this identity. It is not a transaction and costs nothing.',
+  ].join('\n');
+}
+
+const invalid = (message: string) => new AppError('MACHINE_IDENTITY_PROOF_INVALID', message);
+
+/**
+ * Checks `identityProof` for a machine about to be created with `identityRef` and answers the
+ * proof to store. The challenge is consumed by the caller, in the transaction that creates the
+ * machine, so a failed creation leaves it usable.
+ */
+export async function verifyIdentityProof(
+  deps: Pick<CoreDeps, 'store' | 'clock' | 'identityResolver'>,
+  identityRef: string,
+  proof: { challengeId: string; signature: string },
+): Promise<NonNullable<MachineView['identityProof']>> {
+  const challenge = await deps.store.identity.getChallenge(proof.challengeId);
+  if (!challenge) throw invalid(`identity challenge ${proof.challengeId} is unknown`);
+  if (challenge.consumedAt) throw invalid(`identity challenge ${proof.challengeId} has already been used`);
+  if (challenge.identityRef !== identityRef) {
+    throw invalid(`identity challenge ${proof.challengeId} was issued for another identityRef`);
+  }
+  const now = deps.clock.now();
+  if (now.getTime() >= challenge.expiresAt.getTime()) {
+    throw new AppError(
+      'MACHINE_IDENTITY_PROOF_EXPIRED',
+      `identity challenge ${proof.challengeId} expired at ${challenge.expiresAt.toISOString()}; request a new one`,
+    );
+  }
+  const signer = recoverPersonalSigner(challenge.message, proof.signature);
+  if (!signer) throw invalid('signature must be 65 bytes of hex (r || s || v) that recovers a signer');
+  const resolved = await resolveControllers(resolverOf(deps), identityRef);
+  if (!resolved.controllerAddresses.includes(signer)) {
+    throw invalid(`the message was signed by ${signer}, which is not a controller of ${identityRef}`);
+  }
+  return {
+    method: 'eip191',
+    identityRef,
+    signerAddress: signer,
+    challengeId: challenge.id,
+    verifiedAt: now.toISOString(),
+    challengeExpiresAt: challenge.expiresAt.toISOString(),
+    controllerAddresses: resolved.controllerAddresses,
+    resolutionSource: resolved.source,
+  };
+}
+
+export function createIdentityService(deps: CoreDeps) {
+  const { store, clock } = deps;
+  const resolver = resolverOf(deps);
+  return {
+    async createChallenge(input: CreateIdentityChallengeRequest, caller: Caller): Promise<IdentityChallengeView> {
+      const { identityRef } = input;
+      const { controllerAddresses } = await resolveControllers(resolver, identityRef);
+      const challengeId = randomUUID();
+      const nonce = randomBytes(16).toString('hex');
+      const expiresAt = new Date(clock.now().getTime() + CHALLENGE_TTL_MS);
+      const message = challengeMessage({ identityRef, challengeId, nonce, expiresAt });
+      return store.transaction(async (tx) => {
+        await tx.identity.createChallenge({
+          id: challengeId,
+          identityRef,
+          nonce,
+          message,
+          controllerAddresses,
+          expiresAt,
+        });
+        const view: IdentityChallengeView = {
+          challengeId,
+          identityRef,
+          message,
+          expiresAt: expiresAt.toISOString(),
+          verificationMethod: 'eip191',
+          controllerAddresses,
+        };
+        await tx.audit.record({
+          actor: caller.actor,
+          type: 'machine-identity.challenge-created',
+          resourceType: 'machine-identity',
+          resourceId: identityRef,
+          payload: { challengeId, identityRef, expiresAt: view.expiresAt, controllerAddresses },
+        });
+        return view;
+      });
+    },
+
+    async getControllers(identityRef: string): Promise<IdentityControllerView> {
+      const entry = await store.identity.getControllers(identityRef);
+      if (!entry) throw notFound('identity registry entry', identityRef);
+      return entry;
+    },
+
+    putControllers(
+      identityRef: string,
+      input: PutIdentityControllersRequest,
+      caller: Caller,
+    ): Promise<{ item: IdentityControllerView; created: boolean }> {
+      const addresses = [...new Set(input.controllerAddresses.map((a) => a.toLowerCase()))];
+      return store.transaction(async (tx) => {
+        const result = await tx.identity.putControllers(identityRef, addresses);
+        await tx.audit.record({
+          actor: caller.actor,
+          type: 'machine-identity.controllers-set',
+          resourceType: 'machine-identity',
+          resourceId: identityRef,
+          payload: { item: result.item, created: result.created },
+        });
+        return result;
+      });
+    },
+  };
+}
+export type IdentityService = ReturnType<typeof createIdentityService>;

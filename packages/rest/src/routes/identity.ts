@@ -1,0 +1,53 @@
+import {
+  zCreateIdentityChallengeRequest,
+  zIdentityChallengeView,
+  zIdentityControllerView,
+  zIdentityRefParams,
+  zPutIdentityControllersRequest,
+} from '@mm/contracts';
+import { z } from 'zod';
+import { route, withStatus } from '../route.ts';
+
+const item = <T extends z.ZodType>(s: T) => z.object({ item: s });
+
+export const identityRoutes = [
+  route({
+    method: 'POST',
+    path: '/machine-identity/challenges',
+    tag: 'machine-identity',
+    summary: 'Issue a one-time EIP-191 challenge for an identity (valid 5 minutes)',
+    body: zCreateIdentityChallengeRequest,
+    status: 201,
+    // Top-level fields, as the published API answers (context A3), not `{item}`.
+    response: zIdentityChallengeView,
+    errors: ['VALIDATION_ERROR', 'PEAQOS_IDENTITY_UNAVAILABLE'],
+    handle: ({ services, body, caller }) => services.identity.createChallenge(body, caller),
+  }),
+  route({
+    method: 'GET',
+    path: '/machine-identity/registry/:identityRef',
+    tag: 'machine-identity',
+    summary: 'Get the controller addresses the local identity registry holds for an identity',
+    params: zIdentityRefParams,
+    status: 200,
+    response: item(zIdentityControllerView),
+    errors: ['VALIDATION_ERROR', 'NOT_FOUND'],
+    handle: async ({ services, params }) => ({ item: await services.identity.getControllers(params.identityRef) }),
+  }),
+  route({
+    method: 'PUT',
+    path: '/machine-identity/registry/:identityRef',
+    tag: 'machine-identity',
+    summary: 'Set the controller addresses of an identity in the local registry (201 create, 200 replace)',
+    params: zIdentityRefParams,
+    body: zPutIdentityControllersRequest,
+    status: 200,
+    upsert: true,
+    response: item(zIdentityControllerView),
+    errors: ['VALIDATION_ERROR'],
+    handle: async ({ services, params, body, caller }) => {
+      const { item, created } = await services.identity.putControllers(params.identityRef, body, caller);
+      return withStatus(created ? 201 : 200, { item });
+    },
+  }),
+];
