@@ -52,7 +52,7 @@ const MUTATIONS: Record<string, { event: string; run: Step }> = {
         skillKey: key,
         providerKey: 'acme',
         label: 'Acme',
-        serviceTypes: ['storage.object'],
+        serviceTypes: ['network.partner-console'],
         executionMode: 'native',
         integrationStatus: 'integrated',
       });
@@ -65,13 +65,15 @@ const MUTATIONS: Record<string, { event: string; run: Step }> = {
       const id = uniq('svc');
       await t.trpc.catalogue.upsertService({
         serviceId: id,
-        skillKey: 'qvac',
-        providerKey: 'qvac',
+        // A handoff service of a type other suites do not discover on: tests share one database.
+        skillKey: 'peaq.partner-console',
+        providerKey: 'peaq',
         companyName: 'Acme',
-        serviceType: 'compute.marketplace',
-        name: 'Acme inference',
-        executionMode: 'native',
-        integrationStatus: 'integrated',
+        serviceType: 'network.partner-console',
+        name: 'Acme console',
+        executionMode: 'external-handoff',
+        integrationStatus: 'handoff-only',
+        handoff: { label: 'Open', url: 'https://example.com/acme', notes: [] },
       });
       return { resourceId: id };
     },
