@@ -1,0 +1,207 @@
+/**
+ * Walking a route's hops (context B5, B9): the selected hop, then the fallback chain; native hops
+ * on the machine's runtime endpoints, each attempt recorded; a handoff hop takes over when every
+ * native hop failed. No transaction is held while runtimes are called.
+ */
+import type { CatalogServiceView, ExternalHandoff, FallbackHop, RouteView, RunAttempt, TaskView } from '@mm/contracts';
+import type { CoreConfig } from '../deps.ts';
+import { RuntimeCallError } from '../engine/runtime.ts';
+import type { RuntimeErrorCode, RuntimeInvoker } from '../engine/runtime.ts';
+import { endpointProblem } from '../engine/scoring.ts';
+import type { SecretBox } from '../lib/secrets.ts';
+import type { Clock, Store } from '../ports.ts';
+
+export interface ExecuteDeps {
+  store: Store;
+  config: CoreConfig;
+  clock: Clock;
+  secrets: SecretBox;
+  runtime: RuntimeInvoker;
+}
+
+export type Walk =
+  | {
+      kind: 'served';
+      hop: FallbackHop;
+      service: CatalogServiceView;
+      result: unknown;
+      attempts: RunAttempt[];
+    }
+  | {
+      kind: 'handoff';
+      hop: FallbackHop;
+      service: CatalogServiceView | null;
+      handoff: ExternalHandoff;
+      attempts: RunAttempt[];
+    }
+  | {
+      kind: 'failed';
+      hop: FallbackHop;
+      code: RuntimeErrorCode;
+      message: string;
+      attempts: RunAttempt[];
+    };
+
+function attemptOf(
+  index: number,
+  hop: FallbackHop,
+  started: Date,
+  clock: Clock,
+  fields: Partial<RunAttempt> & Pick<RunAttempt, 'status'>,
+): RunAttempt {
+  return {
+    hop: index,
+    skillKey: hop.skillKey,
+    serviceId: hop.serviceId,
+    executionMode: hop.executionMode,
+    providerKey: null,
+    endpointBaseUrl: null,
+    startedAt: started.toISOString(),
+    durationMs: Math.max(0, clock.now().getTime() - started.getTime()),
+    errorCode: null,
+    errorMessage: null,
+    httpStatus: null,
+    ...fields,
+  };
+}
+
+/** Phase 2: no transaction is held while runtimes are called. */
+export async function walk(
+  deps: ExecuteDeps,
+  task: TaskView,
+  route: RouteView,
+  input: Record<string, unknown>,
+): Promise<Walk> {
+  const selected: FallbackHop = {
+    skillKey: route.selectedSkillKey,
+    serviceId: route.selectedServiceId,
+    executionMode: route.executionMode,
+  };
+  if (route.executionMode === 'external-handoff' && route.handoff) {
+    const attempt = attemptOf(1, selected, deps.clock.now(), deps.clock, {
+      status: 'handed_off',
+    });
+    return {
+      kind: 'handoff',
+      hop: selected,
+      service: null,
+      handoff: route.handoff,
+      attempts: [attempt],
+    };
+  }
+  const hops = [selected, ...route.fallbackChain];
+  const attempts: RunAttempt[] = [];
+  let last: { hop: FallbackHop; code: RuntimeErrorCode; message: string } = {
+    hop: selected,
+    code: 'RUNTIME_UNREACHABLE',
+    message: 'no native hop could be tried',
+  };
+  for (const [i, hop] of hops.entries()) {
+    if (hop.executionMode !== 'native') continue;
+    const started = deps.clock.now();
+    const service = await deps.store.catalogue.getService(hop.serviceId);
+    if (!service) {
+      attempts.push(
+        attemptOf(i + 1, hop, started, deps.clock, {
+          status: 'skipped',
+          errorCode: 'RUNTIME_UNREACHABLE',
+          errorMessage: `service ${hop.serviceId} is no longer in the catalogue`,
+        }),
+      );
+      continue;
+    }
+    const endpoint = await deps.store.endpoints.get(task.machineId, service.providerKey);
+    const base = {
+      providerKey: service.providerKey,
+      endpointBaseUrl: endpoint?.endpointBaseUrl ?? null,
+    };
+    const problem = endpointProblem(endpoint ?? undefined, service.providerKey, started);
+    if (problem || !endpoint) {
+      last = {
+        hop,
+        code: 'RUNTIME_UNREACHABLE',
+        message: problem ?? 'no endpoint',
+      };
+      attempts.push(
+        attemptOf(i + 1, hop, started, deps.clock, {
+          ...base,
+          status: 'skipped',
+          errorCode: last.code,
+          errorMessage: last.message,
+        }),
+      );
+      continue;
+    }
+    try {
+      const cipher = await deps.store.endpoints.getCredential(task.machineId, service.providerKey);
+      let authToken: string | null = null;
+      try {
+        authToken = cipher ? deps.secrets.open(cipher) : null;
+      } catch {
+        throw new RuntimeCallError(
+          'RUNTIME_ERROR',
+          'the stored credential cannot be decrypted (was MM_SECRET_KEY changed?)',
+        );
+      }
+      const response = await deps.runtime.invoke({
+        providerKey: service.providerKey,
+        endpointBaseUrl: endpoint.endpointBaseUrl,
+        authType: endpoint.authType,
+        authToken,
+        modelAlias: endpoint.modelAlias,
+        taskId: task.id,
+        skillKey: service.skillKey,
+        serviceId: service.id,
+        operation: task.operation ?? service.operations[0] ?? null,
+        input,
+        timeoutMs: deps.config.runtimeTimeoutMs,
+      });
+      attempts.push(
+        attemptOf(i + 1, hop, started, deps.clock, {
+          ...base,
+          status: 'succeeded',
+          httpStatus: response.httpStatus,
+        }),
+      );
+      return {
+        kind: 'served',
+        hop,
+        service,
+        result: response.result,
+        attempts,
+      };
+    } catch (err) {
+      const e = err instanceof RuntimeCallError ? err : new RuntimeCallError('RUNTIME_ERROR', 'runtime call failed');
+      last = { hop, code: e.code, message: e.message };
+      attempts.push(
+        attemptOf(i + 1, hop, started, deps.clock, {
+          ...base,
+          status: 'failed',
+          errorCode: e.code,
+          errorMessage: e.message,
+          httpStatus: e.httpStatus,
+        }),
+      );
+    }
+  }
+  // Every native hop failed: a remaining handoff hop takes over (context B9).
+  for (const [i, hop] of hops.entries()) {
+    if (hop.executionMode !== 'external-handoff') continue;
+    const service = await deps.store.catalogue.getService(hop.serviceId);
+    if (!service?.handoff) continue;
+    attempts.push(
+      attemptOf(i + 1, hop, deps.clock.now(), deps.clock, {
+        status: 'handed_off',
+        providerKey: service.providerKey,
+      }),
+    );
+    return {
+      kind: 'handoff',
+      hop,
+      service,
+      handoff: service.handoff,
+      attempts,
+    };
+  }
+  return { kind: 'failed', ...last, attempts };
+}
