@@ -10,3 +10,8 @@ export function shallowMerge(
 }
 
 export const lowerKeys = (keys: readonly string[]) => [...new Set(keys.map((k) => k.toLowerCase()))];
+
+/** The keys among `keys` whose values differ between two views (for `*.updated` audit payloads). */
+export function changedKeys<T extends object>(before: T, after: T, keys: readonly string[]): string[] {
+  return keys.filter((k) => JSON.stringify(before[k as keyof T]) !== JSON.stringify(after[k as keyof T]));
+}

@@ -8,6 +8,7 @@ import type {
 import type { Caller, CoreDeps } from '../deps.ts';
 import { toPage } from '../deps.ts';
 import { AppError, notFound, validation } from '../errors.ts';
+import { changedKeys } from '../lib/views.ts';
 import type { Repos } from '../ports.ts';
 import { verifyIdentityProof } from './identity.ts';
 
@@ -101,9 +102,7 @@ export function createMachineService(deps: CoreDeps) {
           ...(input.skillKeys && { skillKeys: [...new Set(input.skillKeys)] }),
         };
         const machine = await tx.machines.update(id, patch);
-        const changed = Object.keys(input).filter(
-          (k) => JSON.stringify(current[k as keyof MachineView]) !== JSON.stringify(machine[k as keyof MachineView]),
-        );
+        const changed = changedKeys(current, machine, Object.keys(input));
         await tx.audit.record({
           actor: caller.actor,
           type: 'machine.updated',

@@ -2,6 +2,7 @@ import type { CreatePolicyRequest, ListQuery, PolicyView, UpdatePolicyRequest } 
 import type { Caller, CoreDeps } from '../deps.ts';
 import { toPage } from '../deps.ts';
 import { notFound } from '../errors.ts';
+import { changedKeys } from '../lib/views.ts';
 import type { Repos } from '../ports.ts';
 
 type PolicyFields = Omit<PolicyView, 'id' | 'createdAt' | 'updatedAt'>;
@@ -87,9 +88,7 @@ export function createPolicyService({ store }: CoreDeps) {
         const current = await requirePolicy(tx, id);
         const patch = patchOf(req);
         const policy = await tx.policies.update(id, patch);
-        const changed = Object.keys(patch).filter(
-          (k) => JSON.stringify(current[k as keyof PolicyView]) !== JSON.stringify(policy[k as keyof PolicyView]),
-        );
+        const changed = changedKeys(current, policy, Object.keys(patch));
         await tx.audit.record({
           actor: caller.actor,
           type: 'policy.updated',
