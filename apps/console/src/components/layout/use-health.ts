@@ -1,0 +1,16 @@
+import { zHealthView } from '@mm/contracts';
+import type { HealthView } from '@mm/contracts';
+import { useQuery } from '@tanstack/react-query';
+
+/** `/health` is plain REST at the host root (not tRPC). */
+export function useHealth() {
+  return useQuery<HealthView>({
+    queryKey: ['health'],
+    queryFn: async () => {
+      const res = await fetch('/health');
+      return zHealthView.parse(await res.json());
+    },
+    refetchInterval: 15_000,
+    retry: false,
+  });
+}

@@ -1,0 +1,26 @@
+import { trpc } from '../../../lib/trpc.ts';
+
+/** Polled: agents renew leases and the sweeper flips lapsed endpoints to `unreachable`. */
+export function useEndpoints(machineId: string, refetchInterval: number | false = 5_000) {
+  return trpc.runtimeEndpoints.list.useQuery({ machineId, limit: 500 }, { refetchInterval });
+}
+
+export function useUpsertEndpoint(machineId: string) {
+  const utils = trpc.useUtils();
+  return trpc.runtimeEndpoints.upsert.useMutation({
+    onSuccess: async ({ item }) => {
+      utils.runtimeEndpoints.get.setData({ machineId, providerKey: item.providerKey }, item);
+      await utils.runtimeEndpoints.list.invalidate({ machineId });
+    },
+  });
+}
+
+export function useDeleteEndpoint(machineId: string) {
+  const utils = trpc.useUtils();
+  return trpc.runtimeEndpoints.delete.useMutation({
+    onSuccess: async (_res, { providerKey }) => {
+      utils.runtimeEndpoints.get.setData({ machineId, providerKey }, undefined);
+      await utils.runtimeEndpoints.list.invalidate({ machineId });
+    },
+  });
+}

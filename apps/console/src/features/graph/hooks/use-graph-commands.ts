@@ -1,0 +1,97 @@
+import { useCallback, useRef, useState } from 'react';
+import { CommandStack } from '../command-stack.ts';
+import type { GraphCommand, IdMap } from '../command-stack.ts';
+import { useGraphApi } from './use-graph.ts';
+
+export interface CommandState {
+  busy: boolean;
+  error: unknown;
+  canUndo: boolean;
+  canRedo: boolean;
+  undoLabel: string | undefined;
+  redoLabel: string | undefined;
+  lastAction: string | undefined;
+}
+
+/**
+ * The editor's command stack bound to the server. Commands run one at a time in order (a quick
+ * Ctrl+Z after a drag undoes the drag, never races it); the graph query is refreshed after each.
+ */
+export function useGraphCommands(machineId: string) {
+  const { api, refresh } = useGraphApi(machineId);
+  const stackRef = useRef<CommandStack | null>(null);
+  stackRef.current ??= new CommandStack();
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const [state, setState] = useState<CommandState>({
+    busy: false,
+    error: null,
+    canUndo: false,
+    canRedo: false,
+    undoLabel: undefined,
+    redoLabel: undefined,
+    lastAction: undefined,
+  });
+
+  const enqueue = useCallback(
+    (
+      label: (stack: CommandStack) => string | undefined,
+      work: (stack: CommandStack) => Promise<unknown>,
+    ): Promise<IdMap> => {
+      const stack = stackRef.current!;
+      setState((s) => ({ ...s, busy: true }));
+      const next = queue.current.then(async () => {
+        let error: unknown = null;
+        let action: string | undefined;
+        try {
+          action = label(stack);
+          await work(stack);
+        } catch (err) {
+          error = err;
+        }
+        // Refresh even after a failure: part of the command may have reached the server.
+        await refresh().catch(() => undefined);
+        setState({
+          busy: false,
+          error,
+          canUndo: stack.canUndo,
+          canRedo: stack.canRedo,
+          undoLabel: stack.undoLabel,
+          redoLabel: stack.redoLabel,
+          lastAction: error ? undefined : action,
+        });
+        return stack.ids;
+      });
+      queue.current = next.catch(() => undefined);
+      return next;
+    },
+    [refresh],
+  );
+
+  const run = useCallback(
+    (cmd: GraphCommand) =>
+      enqueue(
+        () => cmd.label,
+        (s) => s.run(cmd, api),
+      ),
+    [enqueue, api],
+  );
+  const undo = useCallback(
+    () =>
+      enqueue(
+        (s) => (s.undoLabel ? `Undo ${s.undoLabel}` : undefined),
+        (s) => s.undo(api),
+      ),
+    [enqueue, api],
+  );
+  const redo = useCallback(
+    () =>
+      enqueue(
+        (s) => (s.redoLabel ? `Redo ${s.redoLabel}` : undefined),
+        (s) => s.redo(api),
+      ),
+    [enqueue, api],
+  );
+  const clearError = useCallback(() => setState((s) => ({ ...s, error: null })), []);
+
+  return { ...state, run, undo, redo, clearError };
+}

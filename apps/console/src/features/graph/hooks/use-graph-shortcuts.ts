@@ -1,0 +1,52 @@
+import { useEffect, useRef } from 'react';
+
+export interface GraphShortcuts {
+  deleteSelection: () => void;
+  copy: () => void;
+  paste: () => void;
+  undo: () => Promise<unknown>;
+  redo: () => Promise<unknown>;
+}
+
+function isEditable(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return (
+    target.isContentEditable ||
+    ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) ||
+    Boolean(target.closest('[role="dialog"]'))
+  );
+}
+
+/**
+ * Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z (or Ctrl+Y), Ctrl+C and Ctrl+V for the editor; keys typed
+ * into a form field or a dialog are left alone. Bound once; always calls the latest handlers.
+ */
+export function useGraphShortcuts(handlers: GraphShortcuts): void {
+  const latest = useRef(handlers);
+  latest.current = handlers;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isEditable(e.target)) return;
+      const h = latest.current;
+      const mod = e.ctrlKey || e.metaKey;
+      const k = e.key.toLowerCase();
+      if (e.key === 'Delete' || e.key === 'Backspace') {
+        e.preventDefault();
+        h.deleteSelection();
+      } else if (mod && k === 'z' && !e.shiftKey) {
+        e.preventDefault();
+        void h.undo();
+      } else if (mod && ((k === 'z' && e.shiftKey) || k === 'y')) {
+        e.preventDefault();
+        void h.redo();
+      } else if (mod && k === 'c') {
+        h.copy();
+      } else if (mod && k === 'v') {
+        e.preventDefault();
+        h.paste();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}

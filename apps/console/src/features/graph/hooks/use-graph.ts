@@ -1,0 +1,46 @@
+import { useMemo } from 'react';
+import { appErrorOf } from '../../../lib/errors.ts';
+import { trpc } from '../../../lib/trpc.ts';
+import type { GraphApi } from '../command-stack.ts';
+
+export function useGraph(machineId: string) {
+  return trpc.graph.get.useQuery({ machineId }, { staleTime: 30_000 });
+}
+
+const isNotFound = (err: unknown) => appErrorOf(err).code === 'NOT_FOUND';
+
+/**
+ * The graph mutations as plain async calls for the command stack. They go through the tRPC client
+ * (batched by httpBatchLink); the caller refreshes `graph.get` once per command.
+ */
+export function useGraphApi(machineId: string): { api: GraphApi; refresh: () => Promise<void> } {
+  const utils = trpc.useUtils();
+  return useMemo(() => {
+    const g = utils.client.graph;
+    const api: GraphApi = {
+      createNode: (input) => g.createNode.mutate({ machineId, ...input }),
+      updateNode: (nodeId, patch) => g.updateNode.mutate({ machineId, nodeId, ...patch }),
+      deleteNode: async (nodeId) => {
+        try {
+          await g.deleteNode.mutate({ machineId, nodeId });
+          return true;
+        } catch (err) {
+          if (isNotFound(err)) return false;
+          throw err;
+        }
+      },
+      createEdge: (input) => g.createEdge.mutate({ machineId, ...input }),
+      updateEdge: (edgeId, patch) => g.updateEdge.mutate({ machineId, edgeId, ...patch }),
+      deleteEdge: async (edgeId) => {
+        try {
+          await g.deleteEdge.mutate({ machineId, edgeId });
+          return true;
+        } catch (err) {
+          if (isNotFound(err)) return false;
+          throw err;
+        }
+      },
+    };
+    return { api, refresh: () => utils.graph.get.invalidate({ machineId }) };
+  }, [utils, machineId]);
+}

@@ -1,0 +1,64 @@
+import { Link, NavLink, Outlet } from 'react-router-dom';
+import { ErrorNotice, Loading } from '../../../components/ui/states.tsx';
+import { StatusBadge } from '../../../components/ui/status-badge.tsx';
+import { useMachineId } from '../hooks/use-machine-id.ts';
+import { useMachine } from '../hooks/use-machines.ts';
+
+const TABS = [
+  { to: '', id: 'overview', label: 'Overview' },
+  { to: 'graph', id: 'graph', label: 'Graph' },
+  { to: 'tasks', id: 'tasks', label: 'Tasks' },
+  { to: 'endpoints', id: 'endpoints', label: 'Runtime endpoints' },
+  { to: 'agents', id: 'agents', label: 'Agents' },
+  { to: 'runs', id: 'runs', label: 'Runs' },
+] as const;
+
+export function MachineLayout() {
+  const machineId = useMachineId();
+  const machine = useMachine(machineId);
+  return (
+    <div className="machine-layout">
+      <header className="machine-header">
+        <div className="machine-header__crumbs">
+          <Link to="/machines">Machines</Link> <span className="muted">/</span>
+        </div>
+        {machine.isPending ? (
+          <Loading label="Loading machine…" />
+        ) : machine.isError ? (
+          <ErrorNotice error={machine.error} onRetry={() => void machine.refetch()} />
+        ) : (
+          <div className="machine-header__row">
+            <h1 className="machine-header__title" data-testid="machine-title">
+              {machine.data.displayName}
+            </h1>
+            <StatusBadge status={machine.data.status} testId="machine-status-badge" />
+            <span className="mono small muted">{machine.data.identityRef}</span>
+          </div>
+        )}
+        <nav className="tabs" aria-label="Machine sections">
+          {TABS.map((t) => (
+            <NavLink
+              key={t.id}
+              to={t.to === '' ? `/machines/${machineId}` : `/machines/${machineId}/${t.to}`}
+              end={t.to === ''}
+              className="tabs__tab"
+              data-testid={`tab-${t.id}`}
+            >
+              {t.label}
+            </NavLink>
+          ))}
+        </nav>
+      </header>
+      {machine.data && machine.data.status !== 'active' ? (
+        <div className="notice notice--warn machine-inactive" data-testid="machine-inactive">
+          This machine is <strong>{machine.data.status}</strong>: its graph, tasks, endpoints and agents answer{' '}
+          <code>MACHINE_NOT_ACTIVE</code> until it is active again. Change the status on the{' '}
+          <Link to={`/machines/${machineId}`}>Overview</Link> tab.
+        </div>
+      ) : null}
+      <div className="machine-content">
+        <Outlet />
+      </div>
+    </div>
+  );
+}

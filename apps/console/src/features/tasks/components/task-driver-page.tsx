@@ -1,0 +1,354 @@
+import { MAX_CANDIDATES } from '@mm/contracts';
+import type {
+  DiscoverTaskResponse,
+  ExecuteTaskResponse,
+  OutcomeView,
+  ResolveTaskResponse,
+  RunView,
+  TaskView,
+} from '@mm/contracts';
+import { useState } from 'react';
+import type { ReactNode } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { Button } from '../../../components/ui/button.tsx';
+import { Checkbox, Field } from '../../../components/ui/field.tsx';
+import { JsonView } from '../../../components/ui/json-view.tsx';
+import { Panel } from '../../../components/ui/panel.tsx';
+import { ErrorNotice, Loading } from '../../../components/ui/states.tsx';
+import { StatusBadge, Tag } from '../../../components/ui/status-badge.tsx';
+import { appErrorOf } from '../../../lib/errors.ts';
+import { formatDateTime, parseJsonObject, prettyJson } from '../../../lib/format.ts';
+import { useMachineId } from '../../machines/hooks/use-machine-id.ts';
+import { OutcomeCard, RunCard } from '../../runs/components/outcome-card.tsx';
+import { useDiscoverTask, useExecuteTask, useResolveTask, useTask, useTaskRecords } from '../hooks/use-tasks.ts';
+import { CandidatesTable, ExcludedList, ResolutionSummary, RouteCard } from './discovery-views.tsx';
+
+const RESOLVABLE = new Set(['queued', 'resolved', 'failed']);
+const EXECUTABLE = new Set(['resolved', 'failed']);
+
+function TaskSummary({ task }: { task: TaskView }) {
+  const c = task.constraints;
+  return (
+    <Panel
+      title={
+        <span className="row gap">
+          {task.taskType} <StatusBadge status={task.status} testId="task-status" />
+        </span>
+      }
+      actions={<span className="mono small muted">{task.id}</span>}
+      testId="task-summary"
+    >
+      <div className="row gap wrap">
+        <Tag>{task.serviceType}</Tag>
+        {task.operation ? <Tag>{`op ${task.operation}`}</Tag> : null}
+        {c.region ? <Tag>{`region ${c.region}`}</Tag> : null}
+        {c.budget !== undefined ? <Tag>{`budget ${c.budget}`}</Tag> : null}
+        <Tag>{c.allowExternalHandoff ? 'handoff allowed' : 'no handoff'}</Tag>
+        {c.requireNativeExecution ? <Tag>native required</Tag> : null}
+        {c.requiredCapabilities.map((x) => (
+          <Tag key={x}>{`needs ${x}`}</Tag>
+        ))}
+        {(c.preferredSkillKeys ?? []).map((x) => (
+          <Tag key={x}>{`prefers ${x}`}</Tag>
+        ))}
+        <Tag>{`max ${task.discovery.maxCandidates} candidates`}</Tag>
+        <span className="muted small">created {formatDateTime(task.createdAt)}</span>
+      </div>
+      <JsonView value={task.input} summary="input" />
+    </Panel>
+  );
+}
+
+function Step({
+  n,
+  title,
+  done,
+  children,
+  testId,
+}: {
+  n: number;
+  title: string;
+  done: boolean;
+  children: ReactNode;
+  testId: string;
+}) {
+  return (
+    <section className={`step${done ? ' step--done' : ''}`} data-testid={testId}>
+      <header className="step__head">
+        <span className="step__num">{done ? '✓' : n}</span>
+        <h2>{title}</h2>
+      </header>
+      <div className="step__body">{children}</div>
+    </section>
+  );
+}
+
+/** Discovery options shared by Discover and Resolve, starting from the task's own constraints. */
+interface DiscoveryOptions {
+  allowExternalHandoff: boolean;
+  requireNativeExecution: boolean;
+  maxCandidates: string;
+}
+
+function optionsBody(o: DiscoveryOptions) {
+  const max = Number(o.maxCandidates);
+  const valid = Number.isInteger(max) && max >= MAX_CANDIDATES.min && max <= MAX_CANDIDATES.max;
+  return {
+    valid,
+    body: {
+      allowExternalHandoff: o.allowExternalHandoff,
+      requireNativeExecution: o.requireNativeExecution,
+      maxCandidates: max,
+    },
+  };
+}
+
+function OptionsRow({ options, onChange }: { options: DiscoveryOptions; onChange: (o: DiscoveryOptions) => void }) {
+  const { valid } = optionsBody(options);
+  return (
+    <div className="row gap wrap align-end options-row" data-testid="discovery-options">
+      <Checkbox
+        label="Allow external handoff"
+        checked={options.allowExternalHandoff}
+        onChange={(v) => onChange({ ...options, allowExternalHandoff: v })}
+        testId="discover-allow-handoff"
+      />
+      <Checkbox
+        label="Require native"
+        checked={options.requireNativeExecution}
+        onChange={(v) => onChange({ ...options, requireNativeExecution: v })}
+        testId="discover-require-native"
+      />
+      <Field label="Max candidates" error={valid ? undefined : '1 to 25'}>
+        <input
+          type="number"
+          min={1}
+          max={25}
+          value={options.maxCandidates}
+          onChange={(e) => onChange({ ...options, maxCandidates: e.target.value })}
+          className="input-narrow"
+          data-testid="discover-max-candidates"
+        />
+      </Field>
+      <span className="muted small">These apply to discovery and to resolve.</span>
+    </div>
+  );
+}
+
+function DiscoverStep({ machineId, task, options }: { machineId: string; task: TaskView; options: DiscoveryOptions }) {
+  const discover = useDiscoverTask();
+  const [result, setResult] = useState<DiscoverTaskResponse | null>(null);
+  const { valid, body } = optionsBody(options);
+  return (
+    <Step n={1} title="Discover" done={result !== null} testId="step-discover">
+      <div className="row gap">
+        <Button
+          variant="primary"
+          busy={discover.isPending}
+          disabled={!RESOLVABLE.has(task.status) || !valid}
+          data-testid="discover-run"
+          onClick={() => discover.mutate({ machineId, taskId: task.id, ...body }, { onSuccess: setResult })}
+        >
+          Run discovery
+        </Button>
+        <span className="muted small">
+          Lists eligible candidates with their scores, and what was excluded and why. Changes nothing.
+        </span>
+      </div>
+      {!RESOLVABLE.has(task.status) ? (
+        <p className="muted small">Discovery runs while the task is queued, resolved or failed.</p>
+      ) : null}
+      <ErrorNotice error={discover.error} testId="discover-error" />
+      {result ? (
+        <div className="stack-sm" data-testid="discover-result">
+          <ResolutionSummary resolution={result.resolution} />
+          <h3 className="subhead">Candidates ({result.candidates.length})</h3>
+          <CandidatesTable candidates={result.candidates} />
+          <h3 className="subhead">Excluded ({result.excluded.length})</h3>
+          <ExcludedList excluded={result.excluded} />
+        </div>
+      ) : null}
+    </Step>
+  );
+}
+
+function ResolveStep({
+  machineId,
+  task,
+  options,
+  persistedRoute,
+}: {
+  machineId: string;
+  task: TaskView;
+  options: DiscoveryOptions;
+  persistedRoute: ResolveTaskResponse['item'] | undefined;
+}) {
+  const resolve = useResolveTask(machineId, task.id);
+  const { valid, body } = optionsBody(options);
+  const [result, setResult] = useState<ResolveTaskResponse | null>(null);
+  // The stored route once the task names it (its status moves on as the task executes).
+  const route = persistedRoute ?? result?.item;
+  const resolution = resolve.error
+    ? (appErrorOf(resolve.error).details?.resolution as ResolveTaskResponse['resolution'] | undefined)
+    : undefined;
+  return (
+    <Step n={2} title="Resolve" done={route !== undefined} testId="step-resolve">
+      <div className="row gap">
+        <Button
+          variant="primary"
+          busy={resolve.isPending}
+          disabled={!RESOLVABLE.has(task.status) || !valid}
+          data-testid="resolve-run"
+          onClick={() => resolve.mutate({ machineId, taskId: task.id, ...body }, { onSuccess: setResult })}
+        >
+          {route ? 'Resolve again' : 'Resolve route'}
+        </Button>
+        <span className="muted small">Picks the best candidate and stores a route with its fallback chain.</span>
+      </div>
+      <ErrorNotice error={resolve.error} testId="resolve-error" />
+      {resolution && resolution.kind === 'unavailable' && resolution.candidates.length > 0 ? (
+        <CandidatesTable candidates={resolution.candidates} />
+      ) : null}
+      {route ? <RouteCard route={route} /> : null}
+      {result ? (
+        <details className="json-details">
+          <summary>
+            candidates considered ({result.candidates.length}) and excluded ({result.excluded.length})
+          </summary>
+          <CandidatesTable candidates={result.candidates} selectedServiceId={result.item.selectedServiceId} />
+          <ExcludedList excluded={result.excluded} />
+        </details>
+      ) : null}
+    </Step>
+  );
+}
+
+function ExecuteStep({
+  machineId,
+  task,
+  persistedOutcome,
+  runs,
+}: {
+  machineId: string;
+  task: TaskView;
+  persistedOutcome: OutcomeView | undefined;
+  runs: readonly RunView[];
+}) {
+  const execute = useExecuteTask(machineId, task.id);
+  const [override, setOverride] = useState(false);
+  const [input, setInput] = useState(() => prettyJson(task.input));
+  const [inputError, setInputError] = useState<string | undefined>();
+  const [result, setResult] = useState<ExecuteTaskResponse | null>(null);
+  const failure = execute.error ? appErrorOf(execute.error).extra : undefined;
+  const failedOutcome = failure?.item as OutcomeView | undefined;
+  const failedRun = failure?.run as RunView | undefined;
+  const outcome = result?.item ?? failedOutcome ?? persistedOutcome;
+  const latestRun = result?.run ?? failedRun;
+  const olderRuns = runs.filter((r) => r.id !== latestRun?.id);
+
+  const run = () => {
+    let body: { machineId: string; taskId: string; input?: Record<string, unknown> } = { machineId, taskId: task.id };
+    if (override) {
+      const parsed = parseJsonObject(input);
+      if (!parsed.ok) {
+        setInputError(parsed.error);
+        return;
+      }
+      body = { ...body, input: parsed.value };
+    }
+    setInputError(undefined);
+    setResult(null);
+    execute.mutate(body, { onSuccess: setResult });
+  };
+
+  return (
+    <Step
+      n={3}
+      title="Execute"
+      done={outcome?.status === 'completed' || outcome?.status === 'external'}
+      testId="step-execute"
+    >
+      <div className="row gap wrap">
+        <Button
+          variant="primary"
+          busy={execute.isPending}
+          disabled={!EXECUTABLE.has(task.status)}
+          data-testid="execute-run"
+          onClick={run}
+        >
+          {task.status === 'failed' ? 'Execute again' : 'Execute'}
+        </Button>
+        <Checkbox
+          label="Override input for this run"
+          checked={override}
+          onChange={setOverride}
+          testId="execute-override"
+        />
+        {!EXECUTABLE.has(task.status) && task.status !== 'completed' && task.status !== 'handed_off' ? (
+          <span className="muted small">Resolve a route first.</span>
+        ) : null}
+      </div>
+      {override ? (
+        <Field label="Input (JSON object)" error={inputError} wide>
+          <textarea
+            className="code-input"
+            rows={6}
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            spellCheck={false}
+            data-testid="execute-input"
+          />
+        </Field>
+      ) : null}
+      <ErrorNotice error={execute.error} testId="execute-error" showExtra={false} />
+      {outcome ? <OutcomeCard outcome={outcome} /> : null}
+      {latestRun ? <RunCard run={latestRun} link /> : null}
+      {olderRuns.length > 0 ? (
+        <details className="json-details" open={!latestRun}>
+          <summary>{latestRun ? `earlier runs (${olderRuns.length})` : `runs (${olderRuns.length})`}</summary>
+          {olderRuns.map((r) => (
+            <RunCard key={r.id} run={r} link />
+          ))}
+        </details>
+      ) : null}
+    </Step>
+  );
+}
+
+function TaskDriver({ machineId, task: t }: { machineId: string; task: TaskView }) {
+  const records = useTaskRecords(machineId, t.id, Boolean(t.routeId), Boolean(t.outcomeId));
+  const [options, setOptions] = useState<DiscoveryOptions>({
+    allowExternalHandoff: t.constraints.allowExternalHandoff,
+    requireNativeExecution: t.constraints.requireNativeExecution,
+    maxCandidates: String(t.discovery.maxCandidates),
+  });
+  const route = t.routeId ? records.routes.data?.items.find((r) => r.id === t.routeId) : undefined;
+  const outcome = t.outcomeId ? records.outcomes.data?.items.find((o) => o.id === t.outcomeId) : undefined;
+  return (
+    <div className="stack" data-testid="task-driver">
+      <div>
+        <Link to={`/machines/${machineId}/tasks`} className="small">
+          ← all tasks
+        </Link>
+      </div>
+      <TaskSummary task={t} />
+      <OptionsRow options={options} onChange={setOptions} />
+      <DiscoverStep machineId={machineId} task={t} options={options} />
+      <ResolveStep machineId={machineId} task={t} options={options} persistedRoute={route} />
+      <ExecuteStep machineId={machineId} task={t} persistedOutcome={outcome} runs={records.runs.data?.items ?? []} />
+      <ErrorNotice
+        error={records.runs.error ?? records.routes.error ?? records.outcomes.error}
+        testId="task-records-error"
+      />
+    </div>
+  );
+}
+
+export function TaskDriverPage() {
+  const machineId = useMachineId();
+  const { taskId = '' } = useParams();
+  const task = useTask(machineId, taskId);
+  if (task.isPending) return <Loading label="Loading task…" />;
+  if (task.isError) return <ErrorNotice error={task.error} onRetry={() => void task.refetch()} />;
+  return <TaskDriver key={task.data.id} machineId={machineId} task={task.data} />;
+}

@@ -1,0 +1,66 @@
+import { trpc } from '../../../lib/trpc.ts';
+
+export function useTasks(machineId: string) {
+  return trpc.tasks.list.useQuery({ machineId, limit: 200 });
+}
+
+export function useTask(machineId: string, taskId: string) {
+  return trpc.tasks.get.useQuery({ machineId, taskId });
+}
+
+export function useSkills() {
+  return trpc.catalogue.listSkills.useQuery(undefined, { staleTime: 60_000 });
+}
+
+export function useCreateTask(machineId: string) {
+  const utils = trpc.useUtils();
+  return trpc.tasks.create.useMutation({
+    onSuccess: async (task) => {
+      utils.tasks.get.setData({ machineId, taskId: task.id }, task);
+      await utils.tasks.list.invalidate({ machineId });
+    },
+  });
+}
+
+/** Discovery only reads: it changes no task, route or run, so it invalidates nothing. */
+export function useDiscoverTask() {
+  return trpc.tasks.discover.useMutation();
+}
+
+export function useResolveTask(machineId: string, taskId: string) {
+  const utils = trpc.useUtils();
+  return trpc.tasks.resolve.useMutation({
+    // A failed resolve (NO_ROUTE_AVAILABLE) leaves the task queued, so refresh on either answer.
+    onSettled: async () => {
+      await Promise.all([
+        utils.tasks.get.invalidate({ machineId, taskId }),
+        utils.tasks.list.invalidate({ machineId }),
+        utils.tasks.listRoutes.invalidate({ machineId }),
+      ]);
+    },
+  });
+}
+
+export function useExecuteTask(machineId: string, taskId: string) {
+  const utils = trpc.useUtils();
+  return trpc.tasks.execute.useMutation({
+    // A failed execution still records an outcome and a run.
+    onSettled: async () => {
+      await Promise.all([
+        utils.tasks.get.invalidate({ machineId, taskId }),
+        utils.tasks.list.invalidate({ machineId }),
+        utils.tasks.listRoutes.invalidate({ machineId }),
+        utils.tasks.listOutcomes.invalidate({ machineId }),
+        utils.tasks.listRuns.invalidate({ machineId }),
+      ]);
+    },
+  });
+}
+
+/** What a task has already produced, so a reloaded driver shows its route, outcome and runs. */
+export function useTaskRecords(machineId: string, taskId: string, hasRoute: boolean, hasOutcome: boolean) {
+  const routes = trpc.tasks.listRoutes.useQuery({ machineId, taskId, limit: 50 }, { enabled: hasRoute });
+  const outcomes = trpc.tasks.listOutcomes.useQuery({ machineId, taskId, limit: 50 }, { enabled: hasOutcome });
+  const runs = trpc.tasks.listRuns.useQuery({ machineId, taskId, limit: 50 });
+  return { routes, outcomes, runs };
+}

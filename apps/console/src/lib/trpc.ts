@@ -1,0 +1,41 @@
+import type { AppRouter } from '@mm/api';
+import { QueryClient } from '@tanstack/react-query';
+import { httpBatchLink } from '@trpc/client';
+import { createTRPCReact } from '@trpc/react-query';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { appErrorOf } from './errors.ts';
+
+export const trpc = createTRPCReact<AppRouter>();
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 5_000,
+        refetchOnWindowFocus: false,
+        // A 4xx is an answer, not a hiccup: show it at once instead of retrying it.
+        retry: (failureCount, error) => {
+          const status = appErrorOf(error).httpStatus;
+          if (status !== undefined && status < 500) return false;
+          return failureCount < 2;
+        },
+      },
+    },
+  });
+}
+
+export function createTrpcClient() {
+  return trpc.createClient({
+    links: [
+      httpBatchLink({
+        url: '/trpc',
+        maxItems: 50,
+        // The batched procedure names ride in the path, which the server caps at 512 characters.
+        maxURLLength: 500,
+      }),
+    ],
+  });
+}

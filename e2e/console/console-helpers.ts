@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from '@playwright/test';
+import type { Locator, Page, TestInfo } from '@playwright/test';
+
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts/console');
+
+/** Saves a screenshot into the test's output folder (attached to the report) and e2e/artifacts/console/. */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  fs.copyFileSync(file, path.join(ARTIFACTS, `${name}.png`));
+}
+
+export const flowNode = (page: Page, title: string): Locator => page.locator('.react-flow__node', { hasText: title });
+export const flowNodes = (page: Page): Locator => page.locator('.react-flow__node');
+export const flowEdges = (page: Page): Locator => page.locator('.react-flow__edge');
+
+/** Waits until the editor reports that the named change reached the server. */
+export async function expectSaved(page: Page, action: string | RegExp): Promise<void> {
+  const state = page.getByTestId('graph-save-state');
+  await expect(state).toHaveAttribute('data-busy', 'false');
+  await expect(state).toContainText(action);
+}
+
+export async function addNode(page: Page, type: string, title: string): Promise<string> {
+  await page.getByTestId('graph-add-node').click();
+  await page.getByTestId(`add-node-type-${type}`).click();
+  await page.getByTestId('add-node-title').fill(title);
+  await page.getByTestId('add-node-submit').click();
+  await expectSaved(page, `Add ${title}`);
+  const node = flowNode(page, title);
+  await expect(node).toBeVisible();
+  const id = await node.getAttribute('data-id');
+  expect(id).toBeTruthy();
+  return id!;
+}
+
+/** Drags from the source node's right handle to the target node's left handle, then picks the edge type. */
+export async function connect(page: Page, sourceId: string, targetId: string, type: string, label = ''): Promise<void> {
+  // Keep both handles away from the canvas edge, where React Flow auto-pans under the pointer.
+  await page.getByTestId('graph-fit').click();
+  await page.waitForTimeout(250);
+  const from = await page.locator(`.react-flow__node[data-id="${sourceId}"] .react-flow__handle.source`).boundingBox();
+  const to = await page.locator(`.react-flow__node[data-id="${targetId}"] .react-flow__handle.target`).boundingBox();
+  if (!from || !to) throw new Error('handles are not on screen');
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+  await page.mouse.up();
+  const dialog = page.getByTestId('edge-dialog');
+  await expect(dialog).toBeVisible();
+  await page.getByTestId(`edge-type-${type}`).click();
+  if (label) await page.getByTestId('edge-dialog-label').fill(label);
+  await page.getByTestId('edge-dialog-submit').click();
+  await expectSaved(page, 'Connect');
+}
+
+/** The position React Flow renders a node at (its transform), in flow coordinates. */
+export async function renderedPosition(page: Page, nodeId: string): Promise<{ x: number; y: number }> {
+  const transform = await page
+    .locator(`.react-flow__node[data-id="${nodeId}"]`)
+    .evaluate((el) => (el as HTMLElement).style.transform);
+  const m = /translate\((-?[\d.]+)px,\s*(-?[\d.]+)px\)/.exec(transform);
+  if (!m) throw new Error(`unexpected transform ${transform}`);
+  return { x: Number(m[1]), y: Number(m[2]) };
+}
