@@ -135,6 +135,14 @@ const MUTATIONS: Record<string, { event: string; run: Step }> = {
       return { resourceId: n.id };
     },
   },
+  'graph.moveNodes': {
+    event: 'graph.node.updated',
+    run: async (t, f) => {
+      const n = await t.trpc.graph.createNode({ machineId: f.machineId, type: 'task', title: 'N' });
+      await t.trpc.graph.moveNodes({ machineId: f.machineId, positions: [{ nodeId: n.id, x: 40, y: 80 }] });
+      return { resourceId: n.id };
+    },
+  },
   'graph.deleteNode': {
     event: 'graph.node.deleted',
     run: async (t, f) => {

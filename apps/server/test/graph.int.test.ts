@@ -286,3 +286,35 @@ describeEachDb('graph', (get) => {
     });
   });
 });
+
+describeEachDb('graph bulk moves (our addition for auto-layout)', (get) => {
+  it('moves many nodes in one call, audits each moved node, and refuses foreign nodes', async () => {
+    const t = get();
+    const m = await machine(t);
+    const a = await node(t, m);
+    const b = await node(t, m);
+    const res = await t.inject({
+      method: 'PATCH',
+      url: `${base(m)}/nodes`,
+      payload: { positions: [{ nodeId: a.id, x: 100, y: 200 }, { nodeId: b.id, x: -50, y: 0 }] },
+    });
+    expect(res.statusCode).toBe(200);
+    const graph = json<GraphView>(await t.inject({ url: base(m) }));
+    expect(graph.nodes.find((n) => n.id === a.id)?.position).toEqual({ x: 100, y: 200 });
+    expect(graph.nodes.find((n) => n.id === b.id)?.position).toEqual({ x: -50, y: 0 });
+    const events = await t.trpc.audit.list({ type: 'graph.node.updated', resourceId: a.id });
+    expect(events.items[0]?.payload).toMatchObject({ changed: ['position'] });
+
+    const other = await machine(t);
+    const foreign = await t.inject({
+      method: 'PATCH',
+      url: `${base(other)}/nodes`,
+      payload: { positions: [{ nodeId: a.id, x: 1, y: 1 }] },
+    });
+    expect(foreign.statusCode).toBe(404);
+    const empty = await t.inject({ method: 'PATCH', url: `${base(m)}/nodes`, payload: { positions: [] } });
+    expect(empty.statusCode).toBe(400);
+    const moved = await t.trpc.graph.moveNodes({ machineId: m, positions: [{ nodeId: b.id, x: 7, y: 8 }] });
+    expect(moved[0]?.position).toEqual({ x: 7, y: 8 });
+  });
+});

@@ -63,6 +63,15 @@ export const zUpdateGraphNodeRequest = z.object({
 });
 export type UpdateGraphNodeRequest = z.infer<typeof zUpdateGraphNodeRequest>;
 
+/** Ours: move many nodes in one call (auto-layout, multi-select drag); each move is audited. */
+export const zMoveGraphNodesRequest = z.object({
+  positions: z
+    .array(z.object({ nodeId: zId, x: zCoord, y: zCoord }))
+    .min(1, 'must move at least one node')
+    .max(1000, 'must move at most 1000 nodes'),
+});
+export type MoveGraphNodesRequest = z.infer<typeof zMoveGraphNodesRequest>;
+
 export const zCreateGraphEdgeRequest = z.object({
   sourceNodeId: zId,
   targetNodeId: zId,

@@ -3,6 +3,7 @@ import {
   zCreateGraphNodeRequest,
   zEdgeParams,
   zMachineIdParams,
+  zMoveGraphNodesRequest,
   zNodeParams,
   zUpdateGraphEdgeRequest,
   zUpdateGraphNodeRequest,
@@ -18,6 +19,10 @@ export const graphRouter = router({
   updateNode: procedureWith(zNodeParams.extend(zUpdateGraphNodeRequest.shape)).mutation(({ ctx, input }) => {
     const { machineId, nodeId, ...patch } = input;
     return ctx.services.graph.updateNode(machineId, nodeId, patch, ctx.caller);
+  }),
+  moveNodes: procedureWith(zMachineIdParams.extend(zMoveGraphNodesRequest.shape)).mutation(({ ctx, input }) => {
+    const { machineId, ...body } = input;
+    return ctx.services.graph.moveNodes(machineId, body, ctx.caller);
   }),
   deleteNode: procedureWith(zNodeParams).mutation(async ({ ctx, input }) => {
     await ctx.services.graph.deleteNode(input.machineId, input.nodeId, ctx.caller);

@@ -4,12 +4,13 @@ import type {
   GraphEdgeView,
   GraphNodeView,
   GraphView,
+  MoveGraphNodesRequest,
   UpdateGraphEdgeRequest,
   UpdateGraphNodeRequest,
 } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
 import { notFound, validation } from '../errors.ts';
-import { shallowMerge } from '../lib/views.ts';
+import { changedKeys, shallowMerge } from '../lib/views.ts';
 import type { AuditInput, Repos } from '../ports.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 
@@ -28,11 +29,6 @@ const edgeEvent = (type: string, edge: GraphEdgeView, extra: Record<string, unkn
   resourceId: edge.id,
   payload: { edge, ...extra },
 });
-
-/** The top-level fields whose value differs between two views (for `changed` in audit payloads). */
-function changedFields<T extends object>(before: T, after: T, names: readonly string[]): string[] {
-  return names.filter((k) => JSON.stringify(before[k as keyof T]) !== JSON.stringify(after[k as keyof T]));
-}
 
 async function requireNode(tx: Repos, machineId: string, nodeId: string): Promise<GraphNodeView> {
   const node = await tx.graph.getNode(machineId, nodeId);
@@ -119,9 +115,27 @@ export function createGraphService({ store, config }: CoreDeps) {
           ...(req.position && { position: { ...current.position, ...req.position } }),
           ...(req.data && { data: shallowMerge(current.data, req.data) }),
         });
-        const changed = changedFields(current, node, Object.keys(req));
+        const changed = changedKeys(current, node, Object.keys(req));
         await audit(nodeEvent('graph.node.updated', node, { changed }));
         return node;
+      });
+    },
+
+    /** Moves many nodes in one transaction (auto-layout); one `graph.node.updated` per moved node. */
+    moveNodes(machineId: string, req: MoveGraphNodesRequest, caller: Caller): Promise<GraphNodeView[]> {
+      return write(machineId, caller, async (tx, audit) => {
+        const moved: GraphNodeView[] = [];
+        for (const { nodeId, x, y } of req.positions) {
+          const current = await requireNode(tx, machineId, nodeId);
+          if (current.position.x === x && current.position.y === y) {
+            moved.push(current);
+            continue;
+          }
+          const node = await tx.graph.updateNode(nodeId, { position: { x, y } });
+          await audit(nodeEvent('graph.node.updated', node, { changed: ['position'] }));
+          moved.push(node);
+        }
+        return moved;
       });
     },
 
@@ -162,7 +176,7 @@ export function createGraphService({ store, config }: CoreDeps) {
           ...(req.label !== undefined && { label: req.label }),
           ...(req.data && { data: shallowMerge(current.data, req.data) }),
         });
-        const changed = changedFields(
+        const changed = changedKeys(
           current,
           edge,
           ['type', 'label', 'data'].filter((k) => k in req),

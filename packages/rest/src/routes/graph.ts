@@ -1,4 +1,5 @@
 import {
+  zMoveGraphNodesRequest,
   zCreateGraphEdgeRequest,
   zCreateGraphNodeRequest,
   zEdgeParams,
@@ -40,6 +41,20 @@ export const graphRoutes = [
     errors: GUARD,
     handle: async ({ services, params, body, caller }) => ({
       item: await services.graph.createNode(params.machineId, body, caller),
+    }),
+  }),
+  route({
+    method: 'PATCH',
+    path: '/machines/:machineId/graph/nodes',
+    tag: 'graph',
+    summary: 'Move many nodes at once (our addition: auto-layout); answers the moved nodes',
+    params: zMachineIdParams,
+    body: zMoveGraphNodesRequest,
+    status: 200,
+    response: z.object({ items: z.array(zGraphNodeView) }),
+    errors: GUARD,
+    handle: async ({ services, params, body, caller }) => ({
+      items: await services.graph.moveNodes(params.machineId, body, caller),
     }),
   }),
   route({

@@ -29,6 +29,14 @@ function fakeServer() {
       Object.assign(n, { ...patch, data: patch.data ? { ...n.data, ...patch.data } : n.data });
       return Promise.resolve(n);
     },
+    moveNodes(moves) {
+      for (const m of moves) {
+        const n = nodes.get(m.nodeId);
+        if (!n) return Promise.reject(new Error(`NOT_FOUND node ${m.nodeId}`));
+        n.position = { x: m.x, y: m.y };
+      }
+      return Promise.resolve(moves.length);
+    },
     deleteNode(id) {
       if (!nodes.delete(id)) return Promise.resolve(false);
       for (const [eid, e] of edges) if (e.source === id || e.target === id) edges.delete(eid);

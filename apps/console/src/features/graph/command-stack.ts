@@ -66,6 +66,8 @@ export interface GraphApi {
     data: Record<string, unknown>;
   }): Promise<{ id: string }>;
   updateNode(nodeId: string, patch: NodePatch): Promise<unknown>;
+  /** Moves many nodes in one server call (auto-layout, multi-node drags). */
+  moveNodes(moves: { nodeId: string; x: number; y: number }[]): Promise<unknown>;
   /** Resolves false when the node is already gone. */
   deleteNode(nodeId: string): Promise<boolean>;
   createEdge(input: {
@@ -170,9 +172,20 @@ export async function applyCommand(cmd: GraphCommand, api: GraphApi, ids: IdMap)
       return;
     }
     case 'update': {
-      await forEachLimited(cmd.nodes, async (n) => {
-        await api.updateNode(ids.resolve(n.id), n.after);
-      });
+      // Pure moves go to the server in one call; other node edits one by one.
+      const isMove = (p: NodePatch) => Object.keys(p).length === 1 && p.position !== undefined;
+      const moves = cmd.nodes.flatMap((n) =>
+        isMove(n.after) && n.after.position
+          ? [{ nodeId: ids.resolve(n.id), x: n.after.position.x, y: n.after.position.y }]
+          : [],
+      );
+      for (let i = 0; i < moves.length; i += 500) await api.moveNodes(moves.slice(i, i + 500));
+      await forEachLimited(
+        cmd.nodes.filter((n) => !isMove(n.after)),
+        async (n) => {
+          await api.updateNode(ids.resolve(n.id), n.after);
+        },
+      );
       await forEachLimited(cmd.edges, async (e) => {
         await api.updateEdge(ids.resolve(e.id), e.after);
       });

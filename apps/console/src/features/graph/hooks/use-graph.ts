@@ -20,6 +20,7 @@ export function useGraphApi(machineId: string): { api: GraphApi; refresh: () => 
     const api: GraphApi = {
       createNode: (input) => g.createNode.mutate({ machineId, ...input }),
       updateNode: (nodeId, patch) => g.updateNode.mutate({ machineId, nodeId, ...patch }),
+      moveNodes: (positions) => g.moveNodes.mutate({ machineId, positions }),
       deleteNode: async (nodeId) => {
         try {
           await g.deleteNode.mutate({ machineId, nodeId });
