@@ -176,6 +176,11 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   const onUndo = useCallback(() => void undo(), [undo]);
   const onRedo = useCallback(() => void redo(), [redo]);
   const onFit = useCallback(() => void rf.fitView(FIT_VIEW_OPTIONS), [rf]);
+  // While the viewport moves, promote it to its own compositor layer so a pan is a translate
+  // instead of a repaint of every node and edge (3x faster frames at 500 nodes, bench/graph-pan);
+  // dropped when the move ends so text is rasterised crisply at the new zoom. No React state.
+  const onMoveStart = useCallback(() => wrapper.current?.classList.add('is-moving'), []);
+  const onMoveEnd = useCallback(() => wrapper.current?.classList.remove('is-moving'), []);
   const onCommand = useCallback((c: GraphCommand) => void run(c), [run]);
 
   // --- keyboard ------------------------------------------------------------------------------
@@ -235,6 +240,8 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
             defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
             deleteKeyCode={null}
             onlyRenderVisibleElements
+            onMoveStart={onMoveStart}
+            onMoveEnd={onMoveEnd}
             fitView
             fitViewOptions={FIT_VIEW_OPTIONS}
             minZoom={0.02}

@@ -1,0 +1,130 @@
+/**
+ * Console canvas smoothness at scale, in Debian's Chromium. The same page is loaded twice: a graph
+ * with 3 nodes (baseline) and one with 500 nodes + 1,000 edges (subject). For each, the mouse pans
+ * the canvas for ~2 s while requestAnimationFrame timestamps are recorded; the report is the frame
+ * interval (median and p95) and the subject/baseline ratio. ~16.7 ms is one frame at 60 Hz.
+ * Needs `pnpm build` first (the console in apps/console/dist).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '@mm/db';
+import { buildApp, parseEnv } from '@mm/server';
+import { chromium } from '@playwright/test';
+import type { Page } from '@playwright/test';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function seedGraph(app: Awaited<ReturnType<typeof buildApp>>, nodes: number, edges: number) {
+  const machine = await app.services.machines.create(
+    { displayName: `Bench ${nodes}`, identityRef: `peaqos:machine:bench-${nodes}-${Date.now()}` },
+    { actor: 'api', ownerId: 'bench' },
+  );
+  const types = ['machine', 'trigger', 'skill', 'task', 'policy', 'discovery', 'storage', 'memory', 'handoff', 'route', 'outcome', 'catalog-entry'];
+  await app.db.prisma.graphNode.createMany({
+    data: Array.from({ length: nodes }, (_, i) => ({
+      machineId: machine.id,
+      type: types[i % types.length] ?? 'task',
+      title: `Node ${i}`,
+      status: 'active',
+      positionX: (i % 25) * 260,
+      positionY: Math.floor(i / 25) * 160,
+      data: {},
+    })),
+  });
+  const ids = (await app.db.prisma.graphNode.findMany({ where: { machineId: machine.id }, select: { id: true } })).map((n) => n.id);
+  if (edges) {
+    await app.db.prisma.graphEdge.createMany({
+      data: Array.from({ length: edges }, (_, i) => ({
+        machineId: machine.id,
+        sourceNodeId: ids[i % ids.length] ?? '',
+        targetNodeId: ids[(i * 7 + 1) % ids.length] ?? '',
+        type: 'connects',
+        data: {},
+      })),
+    });
+  }
+  return machine.id;
+}
+
+async function panFrames(page: Page, url: string): Promise<number[]> {
+  await page.goto(url);
+  await page.locator('.react-flow__node').first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(1_000);
+  const box = await page.locator('.react-flow__pane').boundingBox();
+  if (!box) throw new Error('no canvas');
+  // Plain strings: tsx would otherwise inject its `__name` helper into the page.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__stop = false;
+    const tick = (t) => { window.__frames.push(t); if (!window.__stop) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  })()`);
+  // Start the drag on empty canvas (a node under the pointer would be dragged instead of the pane).
+  const start = await page.evaluate<{ x: number; y: number } | null>(`(() => {
+    const b = document.querySelector('.react-flow__pane').getBoundingClientRect();
+    for (let gy = 0.5; gy < 0.95; gy += 0.05) for (let gx = 0.5; gx < 0.95; gx += 0.03) {
+      const x = b.x + b.width * gx, y = b.y + b.height * gy;
+      if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+    }
+    return null;
+  })()`);
+  if (!start) throw new Error('no empty spot on the canvas to pan from');
+  const transform = () => page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+  const before = await transform();
+  const cx = Math.min(start.x, box.x + box.width - 210);
+  const cy = Math.min(start.y, box.y + box.height - 130);
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  for (let i = 0; i < 120; i++) {
+    const angle = (i / 120) * Math.PI * 4;
+    await page.mouse.move(cx + Math.cos(angle) * 200, cy + Math.sin(angle) * 120, { steps: 1 });
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.up();
+  if ((await transform()) === before) throw new Error('the canvas did not pan');
+  const stamps = await page.evaluate<number[]>(`(() => { window.__stop = true; return window.__frames; })()`);
+  return stamps.slice(1).map((t, i) => t - (stamps[i] ?? t));
+}
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+  return { median: at(0.5), p95: at(0.95), frames: s.length };
+};
+
+export async function benchGraphPan() {
+  if (!fs.existsSync(path.join(root, 'apps/console/dist/index.html'))) {
+    console.log('\nGraph pan: skipped (run `pnpm build` first to build the console)');
+    return;
+  }
+  const db = await openDatabase({ dataDir: '.bench-unused', inMemory: true });
+  const app = await buildApp({
+    env: parseEnv({ MM_SECRET_KEY: 'b'.repeat(64), LOG_LEVEL: 'silent', MM_CONSOLE_DIR: path.join(root, 'apps/console/dist') }),
+    db,
+    workers: false,
+    logger: false,
+  });
+  await app.fastify.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.fastify.server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const small = await seedGraph(app, 3, 2);
+    const large = await seedGraph(app, 500, 1000);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const baseline = stats(await panFrames(page, `${base}/machines/${small}/graph`));
+    const subject = stats(await panFrames(page, `${base}/machines/${large}/graph`));
+    console.log('\nGraph canvas panning in Chromium (frame interval while dragging the pane)');
+    console.log(`  baseline  3 nodes, 2 edges              median ${baseline.median.toFixed(1)} ms  p95 ${baseline.p95.toFixed(1)} ms  (${baseline.frames} frames)`);
+    console.log(`  subject   500 nodes, 1,000 edges        median ${subject.median.toFixed(1)} ms  p95 ${subject.p95.toFixed(1)} ms  (${subject.frames} frames)`);
+    console.log(`  ratio     median ${(subject.median / baseline.median).toFixed(2)}x, p95 ${(subject.p95 / baseline.p95).toFixed(2)}x the baseline`);
+  } finally {
+    await browser.close();
+    await app.close();
+    await db.close();
+  }
+}
