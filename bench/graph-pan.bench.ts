@@ -71,7 +71,7 @@ async function panFrames(page: Page, url: string): Promise<number[]> {
     return null;
   })()`);
   if (!start) throw new Error('no empty spot on the canvas to pan from');
-  const transform = () => page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+  const transform = () => page.locator('.react-flow__viewport').getAttribute('style');
   const before = await transform();
   const cx = Math.min(start.x, box.x + box.width - 210);
   const cy = Math.min(start.y, box.y + box.height - 130);
