@@ -39,6 +39,11 @@ export default tseslint.config(
     },
   },
   {
+    // Root tool configs are outside every tsconfig: lint them without type information.
+    files: ['*.js', '*.config.ts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
     // Tests, tooling and entry points may read the environment.
     files: [
       '**/*.test.ts',

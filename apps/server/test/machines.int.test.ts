@@ -353,3 +353,21 @@ describeEachDb('machines', (get) => {
     expect(badBody.error.data.details.fields).toHaveProperty('limit');
   });
 });
+
+describeEachDb('machines under concurrency', (get) => {
+  it('answers 409 MACHINE_IDENTITY_EXISTS, never 500, when two creates of one identityRef race', async () => {
+    const { inject } = get();
+    const identityRef = `peaqos:machine:${uniq()}`;
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        inject({ method: 'POST', url: '/api/v1/machines', payload: { displayName: 'Twin', identityRef } }),
+      ),
+    );
+    const codes = results.map((r) => r.statusCode).sort();
+    expect(codes.filter((c) => c === 201)).toHaveLength(1);
+    expect(codes.filter((c) => c === 409)).toHaveLength(3);
+    for (const r of results.filter((x) => x.statusCode === 409)) {
+      expect(json<{ error: { code: string } }>(r).error.code).toBe('MACHINE_IDENTITY_EXISTS');
+    }
+  });
+});
