@@ -2,37 +2,22 @@ import type { Candidate, CatalogServiceView, PolicyView, RuntimeEndpointView } f
 import { describe, expect, it } from 'vitest';
 import { discover, fallbackChainOf } from './discovery.ts';
 import type { ScoringInput } from './scoring.ts';
-
-const NOW = new Date('2026-03-01T12:00:00.000Z');
+import { endpoint as endpointFixture, NOW, policy as policyFixture, service } from './test-fixtures.ts';
 
 function native(id: string, providerKey: string, overrides: Partial<CatalogServiceView> = {}): CatalogServiceView {
-  return {
+  return service({
     id,
     skillKey: providerKey,
     providerKey,
     companyName: providerKey,
-    serviceType: 'compute.marketplace',
     name: id,
-    description: '',
     operations: [],
-    executionMode: 'native',
-    integrationStatus: 'integrated',
-    region: 'local',
     capabilities: [],
-    handoff: null,
     pricing: { mode: 'provider-defined', notes: [] },
-    metadata: {},
     providerId: providerKey,
     providerLabel: providerKey,
-    authType: 'local',
-    accessMode: 'local',
-    distribution: 'peaq-native',
-    maturity: 'beta',
-    kind: 'runtime',
-    freshnessSeconds: 60,
-    requiresHumanEnablement: false,
     ...overrides,
-  };
+  });
 }
 
 function handoff(id: string, overrides: Partial<CatalogServiceView> = {}): CatalogServiceView {
@@ -49,43 +34,17 @@ function handoff(id: string, overrides: Partial<CatalogServiceView> = {}): Catal
 }
 
 function endpoint(providerKey: string, status: RuntimeEndpointView['status'] = 'active'): RuntimeEndpointView {
-  return {
+  return endpointFixture({
     id: `ep-${providerKey}`,
-    machineId: 'm-1',
     providerKey,
-    source: 'manual',
-    agentId: null,
     label: `${providerKey.toUpperCase()} runtime`,
-    endpointBaseUrl: 'http://127.0.0.1:11434',
-    authType: 'none',
-    hasAuthToken: false,
-    modelAlias: null,
-    networkScope: 'loopback',
     probePath: '/health',
     status,
-    leaseExpiresAt: null,
-    lastCheckedAt: null,
-    lastHealthyAt: null,
-    createdAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-  };
+  });
 }
 
 function policy(overrides: Partial<PolicyView>): PolicyView {
-  return {
-    id: 'pol-1',
-    name: 'P',
-    allowedSkillKeys: [],
-    deniedSkillKeys: [],
-    budgetCap: null,
-    regionRules: [],
-    nativeOnly: false,
-    handoffAllowed: true,
-    requiredCapabilities: [],
-    createdAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-    ...overrides,
-  };
+  return policyFixture({ name: 'P', ...overrides });
 }
 
 function input(

@@ -1,12 +1,6 @@
-import type {
-  Candidate,
-  CatalogServiceView,
-  ExcludedService,
-  FallbackHop,
-  TaskResolution,
-} from "@mm/contracts";
-import { evaluateService } from "./scoring.ts";
-import type { ScoringInput } from "./scoring.ts";
+import type { Candidate, CatalogServiceView, ExcludedService, FallbackHop, TaskResolution } from '@mm/contracts';
+import { evaluateService } from './scoring.ts';
+import type { ScoringInput } from './scoring.ts';
 
 export interface DiscoveryResult {
   candidates: Candidate[];
@@ -14,15 +8,11 @@ export interface DiscoveryResult {
   resolution: TaskResolution;
 }
 
-const isNative = (c: Candidate) => c.service.executionMode === "native";
+const isNative = (c: Candidate) => c.service.executionMode === 'native';
 
 /** Best first: score, then native before handoff, then id for a stable order. */
 function byRank(a: Candidate, b: Candidate): number {
-  return (
-    b.score - a.score ||
-    Number(isNative(b)) - Number(isNative(a)) ||
-    a.service.id.localeCompare(b.service.id)
-  );
+  return b.score - a.score || Number(isNative(b)) - Number(isNative(a)) || a.service.id.localeCompare(b.service.id);
 }
 
 /** Runs every service of the task's type through the scoring, ranks and picks a resolution. */
@@ -58,43 +48,34 @@ export function discover(
   };
 }
 
-function resolutionOf(
-  candidates: Candidate[],
-  excluded: ExcludedService[],
-  serviceType: string,
-): TaskResolution {
+function resolutionOf(candidates: Candidate[], excluded: ExcludedService[], serviceType: string): TaskResolution {
   const best = candidates[0];
   if (!best) {
     const reason = excluded.length
       ? `no eligible service for ${serviceType}: ${excluded.length} excluded (${excluded
           .slice(0, 3)
-          .map((e) => `${e.serviceId}: ${e.reasons[0] ?? "excluded"}`)
-          .join("; ")})`
+          .map((e) => `${e.serviceId}: ${e.reasons[0] ?? 'excluded'}`)
+          .join('; ')})`
       : `the catalogue has no service for ${serviceType}`;
-    return { kind: "unavailable", reason, candidates: [] };
+    return { kind: 'unavailable', reason, candidates: [] };
   }
-  if (isNative(best)) return { kind: "native", candidate: best };
+  if (isNative(best)) return { kind: 'native', candidate: best };
   if (!best.service.handoff) {
     return {
-      kind: "unavailable",
+      kind: 'unavailable',
       reason: `${best.service.id} has no handoff details`,
       candidates,
     };
   }
-  return { kind: "handoff", candidate: best, handoff: best.service.handoff };
+  return { kind: 'handoff', candidate: best, handoff: best.service.handoff };
 }
 
 /** The other eligible candidates in score order, native ones first, then handoff ones (context B9). */
-export function fallbackChainOf(
-  candidates: readonly Candidate[],
-  selectedId: string,
-): FallbackHop[] {
+export function fallbackChainOf(candidates: readonly Candidate[], selectedId: string): FallbackHop[] {
   const rest = candidates.filter((c) => c.service.id !== selectedId);
-  return [...rest.filter(isNative), ...rest.filter((c) => !isNative(c))].map(
-    (c) => ({
-      skillKey: c.service.skillKey,
-      serviceId: c.service.id,
-      executionMode: c.service.executionMode,
-    }),
-  );
+  return [...rest.filter(isNative), ...rest.filter((c) => !isNative(c))].map((c) => ({
+    skillKey: c.service.skillKey,
+    serviceId: c.service.id,
+    executionMode: c.service.executionMode,
+  }));
 }

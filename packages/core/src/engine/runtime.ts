@@ -5,10 +5,9 @@
  * Failures are classified into RUNTIME_ERROR (non-2xx or garbage), RUNTIME_UNREACHABLE (no
  * connection) and RUNTIME_TIMEOUT (no answer within the per-attempt timeout).
  */
-import type { EndpointAuthType } from "@mm/contracts";
+import type { EndpointAuthType } from '@mm/contracts';
 
-export type RuntimeErrorCode =
-  "RUNTIME_ERROR" | "RUNTIME_UNREACHABLE" | "RUNTIME_TIMEOUT";
+export type RuntimeErrorCode = 'RUNTIME_ERROR' | 'RUNTIME_UNREACHABLE' | 'RUNTIME_TIMEOUT';
 
 export class RuntimeCallError extends Error {
   constructor(
@@ -17,7 +16,7 @@ export class RuntimeCallError extends Error {
     readonly httpStatus: number | null = null,
   ) {
     super(message);
-    this.name = "RuntimeCallError";
+    this.name = 'RuntimeCallError';
   }
 }
 
@@ -55,7 +54,7 @@ export interface HttpRequest {
 
 /** The request each protocol sends. */
 export function buildRuntimeRequest(call: RuntimeCall): HttpRequest {
-  if (call.providerKey === "qvac") {
+  if (call.providerKey === 'qvac') {
     const { model, messages, ...rest } = call.input;
     return {
       url: `${call.endpointBaseUrl}/v1/chat/completions`,
@@ -79,41 +78,22 @@ export function buildRuntimeRequest(call: RuntimeCall): HttpRequest {
   };
 }
 
-export function authHeaders(
-  authType: EndpointAuthType,
-  token: string | null,
-): Record<string, string> {
+export function authHeaders(authType: EndpointAuthType, token: string | null): Record<string, string> {
   if (!token) return {};
-  if (authType === "bearer") return { authorization: `Bearer ${token}` };
-  if (authType === "api-key") return { "x-api-key": token };
+  if (authType === 'bearer') return { authorization: `Bearer ${token}` };
+  if (authType === 'api-key') return { 'x-api-key': token };
   return {};
 }
 
-function classifyFetchError(
-  err: unknown,
-  timedOut: boolean,
-  timeoutMs: number,
-): RuntimeCallError {
-  if (timedOut)
-    return new RuntimeCallError(
-      "RUNTIME_TIMEOUT",
-      `runtime did not answer within ${timeoutMs} ms`,
-    );
+function classifyFetchError(err: unknown, timedOut: boolean, timeoutMs: number): RuntimeCallError {
+  if (timedOut) return new RuntimeCallError('RUNTIME_TIMEOUT', `runtime did not answer within ${timeoutMs} ms`);
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const detail =
-    cause?.code ??
-    cause?.message ??
-    (err instanceof Error ? err.message : "connection failed");
-  return new RuntimeCallError(
-    "RUNTIME_UNREACHABLE",
-    `runtime is unreachable (${detail})`,
-  );
+  const detail = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : 'connection failed');
+  return new RuntimeCallError('RUNTIME_UNREACHABLE', `runtime is unreachable (${detail})`);
 }
 
 /** The production invoker: `fetch` with a per-attempt timeout that covers headers and body. */
-export function createHttpRuntime(
-  fetchImpl: typeof fetch = fetch,
-): RuntimeInvoker {
+export function createHttpRuntime(fetchImpl: typeof fetch = fetch): RuntimeInvoker {
   return {
     async invoke(call) {
       const req = buildRuntimeRequest(call);
@@ -127,15 +107,15 @@ export function createHttpRuntime(
         let res: Response;
         try {
           res = await fetchImpl(req.url, {
-            method: "POST",
+            method: 'POST',
             headers: {
-              "content-type": "application/json",
-              accept: "application/json",
+              'content-type': 'application/json',
+              accept: 'application/json',
               ...authHeaders(call.authType, call.authToken),
             },
             body: JSON.stringify(req.body),
             signal: controller.signal,
-            redirect: "error",
+            redirect: 'error',
           });
         } catch (err) {
           throw classifyFetchError(err, timedOut, call.timeoutMs);
@@ -147,18 +127,10 @@ export function createHttpRuntime(
           throw classifyFetchError(err, timedOut, call.timeoutMs);
         }
         if (text.length > MAX_RESPONSE_BYTES) {
-          throw new RuntimeCallError(
-            "RUNTIME_ERROR",
-            "runtime answered more than 4 MiB",
-            res.status,
-          );
+          throw new RuntimeCallError('RUNTIME_ERROR', 'runtime answered more than 4 MiB', res.status);
         }
         if (!res.ok) {
-          throw new RuntimeCallError(
-            "RUNTIME_ERROR",
-            `runtime answered HTTP ${res.status}`,
-            res.status,
-          );
+          throw new RuntimeCallError('RUNTIME_ERROR', `runtime answered HTTP ${res.status}`, res.status);
         }
         try {
           return {
@@ -166,11 +138,7 @@ export function createHttpRuntime(
             httpStatus: res.status,
           };
         } catch {
-          throw new RuntimeCallError(
-            "RUNTIME_ERROR",
-            "runtime answered a body that is not JSON",
-            res.status,
-          );
+          throw new RuntimeCallError('RUNTIME_ERROR', 'runtime answered a body that is not JSON', res.status);
         }
       } finally {
         clearTimeout(timer);

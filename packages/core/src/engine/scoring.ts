@@ -6,13 +6,7 @@
  * A service is considered when its serviceType matches the task. It is then either EXCLUDED, with
  * every reason that excluded it, or a CANDIDATE with a score and the reasons that built the score.
  */
-import type {
-  CatalogServiceView,
-  PolicyView,
-  RuntimeEndpointView,
-  TaskConstraints,
-  TaskView,
-} from "@mm/contracts";
+import type { CatalogServiceView, PolicyView, RuntimeEndpointView, TaskConstraints, TaskView } from '@mm/contracts';
 
 /** Score weights. A candidate starts at BASE and gains or loses these. */
 export const WEIGHTS = {
@@ -35,10 +29,10 @@ export const WEIGHTS = {
 } as const;
 
 /** Regions that match any requested region: runs everywhere, or on the machine itself. */
-const ANY_REGION = new Set(["global", "local"]);
+const ANY_REGION = new Set(['global', 'local']);
 
 export interface ScoringInput {
-  task: Pick<TaskView, "serviceType" | "operation"> & {
+  task: Pick<TaskView, 'serviceType' | 'operation'> & {
     constraints: TaskConstraints;
   };
   /** The machine's runtime endpoints, by lowercased providerKey. */
@@ -48,18 +42,13 @@ export interface ScoringInput {
   now: Date;
 }
 
-export type Evaluation =
-  | { eligible: true; score: number; reasons: string[] }
-  | { eligible: false; reasons: string[] };
+export type Evaluation = { eligible: true; score: number; reasons: string[] } | { eligible: false; reasons: string[] };
 
 const policyName = (p: PolicyView) => `policy "${p.name}" (${p.id})`;
 
-function priceOf(
-  service: CatalogServiceView,
-): { amount: number; currency: string | null } | null {
+function priceOf(service: CatalogServiceView): { amount: number; currency: string | null } | null {
   const { pricing } = service;
-  if (pricing.mode !== "fixed" || typeof pricing.amount !== "number")
-    return null;
+  if (pricing.mode !== 'fixed' || typeof pricing.amount !== 'number') return null;
   return { amount: pricing.amount, currency: pricing.currency ?? null };
 }
 
@@ -69,136 +58,76 @@ export function endpointProblem(
   providerKey: string,
   now: Date,
 ): string | null {
-  if (!endpoint)
-    return `no runtime endpoint for provider ${providerKey} on this machine`;
-  if (endpoint.status === "unreachable")
-    return `runtime endpoint ${providerKey} is unreachable`;
-  if (
-    endpoint.leaseExpiresAt &&
-    new Date(endpoint.leaseExpiresAt).getTime() <= now.getTime()
-  ) {
+  if (!endpoint) return `no runtime endpoint for provider ${providerKey} on this machine`;
+  if (endpoint.status === 'unreachable') return `runtime endpoint ${providerKey} is unreachable`;
+  if (endpoint.leaseExpiresAt && new Date(endpoint.leaseExpiresAt).getTime() <= now.getTime()) {
     return `runtime endpoint ${providerKey} lease expired at ${endpoint.leaseExpiresAt}`;
   }
   return null;
 }
 
 /** Constraint filters from the task itself. */
-function constraintProblems(
-  service: CatalogServiceView,
-  input: ScoringInput,
-): string[] {
+function constraintProblems(service: CatalogServiceView, input: ScoringInput): string[] {
   const { constraints, operation } = input.task;
   const problems: string[] = [];
-  const handoff = service.executionMode === "external-handoff";
-  if (
-    operation &&
-    service.operations.length &&
-    !service.operations.includes(operation)
-  ) {
+  const handoff = service.executionMode === 'external-handoff';
+  if (operation && service.operations.length && !service.operations.includes(operation)) {
     problems.push(`does not offer operation ${operation}`);
   }
-  if (handoff && constraints.requireNativeExecution)
-    problems.push("task requires native execution");
-  if (handoff && !constraints.allowExternalHandoff)
-    problems.push("task does not allow external handoff");
-  if (
-    constraints.region &&
-    !ANY_REGION.has(service.region) &&
-    service.region !== constraints.region
-  ) {
-    problems.push(
-      `region ${service.region} is not the requested ${constraints.region}`,
-    );
+  if (handoff && constraints.requireNativeExecution) problems.push('task requires native execution');
+  if (handoff && !constraints.allowExternalHandoff) problems.push('task does not allow external handoff');
+  if (constraints.region && !ANY_REGION.has(service.region) && service.region !== constraints.region) {
+    problems.push(`region ${service.region} is not the requested ${constraints.region}`);
   }
-  const missing = constraints.requiredCapabilities.filter(
-    (c) => !service.capabilities.includes(c),
-  );
-  if (missing.length)
-    problems.push(`lacks required capabilities: ${missing.join(", ")}`);
+  const missing = constraints.requiredCapabilities.filter((c) => !service.capabilities.includes(c));
+  if (missing.length) problems.push(`lacks required capabilities: ${missing.join(', ')}`);
   const price = priceOf(service);
-  if (
-    constraints.budget !== undefined &&
-    price &&
-    price.amount > constraints.budget
-  ) {
+  if (constraints.budget !== undefined && price && price.amount > constraints.budget) {
     problems.push(
-      `price ${price.amount} ${price.currency ?? ""} exceeds the task budget ${constraints.budget}`.replace(
-        "  ",
-        " ",
-      ),
+      `price ${price.amount} ${price.currency ?? ''} exceeds the task budget ${constraints.budget}`.replace('  ', ' '),
     );
   }
-  if (service.integrationStatus === "planned")
-    problems.push("integration is only planned");
+  if (service.integrationStatus === 'planned') problems.push('integration is only planned');
   return problems;
 }
 
 /** Policy filters (context B6): every governing policy must allow the service. */
-function policyProblems(
-  service: CatalogServiceView,
-  policies: readonly PolicyView[],
-): string[] {
+function policyProblems(service: CatalogServiceView, policies: readonly PolicyView[]): string[] {
   const problems: string[] = [];
-  const handoff = service.executionMode === "external-handoff";
+  const handoff = service.executionMode === 'external-handoff';
   for (const p of policies) {
     const name = policyName(p);
-    if (p.deniedSkillKeys.includes(service.skillKey))
-      problems.push(`${name} denies skill ${service.skillKey}`);
-    if (
-      p.allowedSkillKeys.length &&
-      !p.allowedSkillKeys.includes(service.skillKey)
-    ) {
+    if (p.deniedSkillKeys.includes(service.skillKey)) problems.push(`${name} denies skill ${service.skillKey}`);
+    if (p.allowedSkillKeys.length && !p.allowedSkillKeys.includes(service.skillKey)) {
       problems.push(`${name} does not allow skill ${service.skillKey}`);
     }
-    if (
-      p.regionRules.length &&
-      service.region !== "global" &&
-      !p.regionRules.includes(service.region)
-    ) {
+    if (p.regionRules.length && service.region !== 'global' && !p.regionRules.includes(service.region)) {
       problems.push(`${name} does not allow region ${service.region}`);
     }
-    const missing = p.requiredCapabilities.filter(
-      (c) => !service.capabilities.includes(c),
-    );
-    if (missing.length)
-      problems.push(`${name} requires capabilities ${missing.join(", ")}`);
+    const missing = p.requiredCapabilities.filter((c) => !service.capabilities.includes(c));
+    if (missing.length) problems.push(`${name} requires capabilities ${missing.join(', ')}`);
     const price = priceOf(service);
     if (p.budgetCap && price) {
       if (price.currency && price.currency !== p.budgetCap.currency) {
-        problems.push(
-          `${name} caps spend in ${p.budgetCap.currency}; price is in ${price.currency}`,
-        );
+        problems.push(`${name} caps spend in ${p.budgetCap.currency}; price is in ${price.currency}`);
       } else if (price.amount > p.budgetCap.amount) {
-        problems.push(
-          `${name} caps spend at ${p.budgetCap.amount} ${p.budgetCap.currency}; price is ${price.amount}`,
-        );
+        problems.push(`${name} caps spend at ${p.budgetCap.amount} ${p.budgetCap.currency}; price is ${price.amount}`);
       }
     }
-    if (handoff && p.nativeOnly)
-      problems.push(`${name} allows native execution only`);
-    if (handoff && !p.handoffAllowed)
-      problems.push(`${name} does not allow external handoff`);
+    if (handoff && p.nativeOnly) problems.push(`${name} allows native execution only`);
+    if (handoff && !p.handoffAllowed) problems.push(`${name} does not allow external handoff`);
   }
   return problems;
 }
 
 /** Evaluates one service of the task's serviceType. */
-export function evaluateService(
-  service: CatalogServiceView,
-  input: ScoringInput,
-): Evaluation {
-  const native = service.executionMode === "native";
-  const endpoint = native
-    ? input.endpoints.get(service.providerKey)
-    : undefined;
+export function evaluateService(service: CatalogServiceView, input: ScoringInput): Evaluation {
+  const native = service.executionMode === 'native';
+  const endpoint = native ? input.endpoints.get(service.providerKey) : undefined;
   const problems = [
     ...constraintProblems(service, input),
     ...policyProblems(service, input.policies),
-    ...(native
-      ? [endpointProblem(endpoint, service.providerKey, input.now)].filter(
-          (p): p is string => !!p,
-        )
-      : []),
+    ...(native ? [endpointProblem(endpoint, service.providerKey, input.now)].filter((p): p is string => !!p) : []),
   ];
   if (problems.length) return { eligible: false, reasons: problems };
 
@@ -207,21 +136,15 @@ export function evaluateService(
   const reasons = [`serves ${service.serviceType}`];
   if (native && endpoint) {
     score += WEIGHTS.native;
-    if (endpoint.status === "active") {
+    if (endpoint.status === 'active') {
       score += WEIGHTS.endpointActive;
-      reasons.push(
-        `native on runtime endpoint ${service.providerKey} (active, ${endpoint.networkScope})`,
-      );
+      reasons.push(`native on runtime endpoint ${service.providerKey} (active, ${endpoint.networkScope})`);
     } else {
       score += WEIGHTS.endpointDegraded;
-      reasons.push(
-        `native on runtime endpoint ${service.providerKey} (degraded: ranked lower)`,
-      );
+      reasons.push(`native on runtime endpoint ${service.providerKey} (degraded: ranked lower)`);
     }
   } else {
-    reasons.push(
-      `external handoff to ${service.handoff?.url ?? service.companyName}`,
-    );
+    reasons.push(`external handoff to ${service.handoff?.url ?? service.companyName}`);
   }
   if (constraints.preferredSkillKeys?.includes(service.skillKey)) {
     score += WEIGHTS.preferredSkill;
@@ -241,22 +164,16 @@ export function evaluateService(
     }
   }
   if (constraints.requiredCapabilities.length) {
-    score +=
-      WEIGHTS.perRequiredCapability * constraints.requiredCapabilities.length;
-    reasons.push(
-      `has required capabilities ${constraints.requiredCapabilities.join(", ")}`,
-    );
+    score += WEIGHTS.perRequiredCapability * constraints.requiredCapabilities.length;
+    reasons.push(`has required capabilities ${constraints.requiredCapabilities.join(', ')}`);
   }
-  if (service.integrationStatus === "integrated") score += WEIGHTS.integrated;
-  if (service.maturity === "production") score += WEIGHTS.maturityProduction;
-  if (service.maturity === "beta") score += WEIGHTS.maturityBeta;
+  if (service.integrationStatus === 'integrated') score += WEIGHTS.integrated;
+  if (service.maturity === 'production') score += WEIGHTS.maturityProduction;
+  if (service.maturity === 'beta') score += WEIGHTS.maturityBeta;
   const price = priceOf(service);
   if (price) {
-    if (constraints.budget !== undefined)
-      score += WEIGHTS.knownPriceWithinBudget;
-    reasons.push(
-      `fixed price ${price.amount}${price.currency ? ` ${price.currency}` : ""}`,
-    );
+    if (constraints.budget !== undefined) score += WEIGHTS.knownPriceWithinBudget;
+    reasons.push(`fixed price ${price.amount}${price.currency ? ` ${price.currency}` : ''}`);
   } else {
     reasons.push(`cost unknown (${service.pricing.mode} pricing)`);
   }
