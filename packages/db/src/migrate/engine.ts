@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type * as SE from '@prisma/schema-engine-wasm';
 
 const require = createRequire(import.meta.url);
@@ -54,7 +54,41 @@ let lastPanic: string | undefined;
 
 export interface MigrationEngine {
   engine: SE.SchemaEngine;
-  dispose(): void;
+  /** Frees the engine and closes every connection it opened. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The engine never disposes the connections it opens, and on PostgreSQL the one that applied
+ * migrations keeps holding Prisma's session advisory lock, so the next migration run anywhere
+ * waits ~10 s or times out. Track what it opens and close it when the engine is done.
+ */
+function trackConnections(factory: SqlMigrationAwareDriverAdapterFactory) {
+  const opened: SqlDriverAdapter[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect() {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+    async connectToShadowDb() {
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
+  };
+  const closeAll = async () => {
+    for (const adapter of opened.splice(0)) {
+      try {
+        await adapter.dispose();
+      } catch {
+        // already closed
+      }
+    }
+  };
+  return { tracked, closeAll };
 }
 
 export function readSchema(): string {
@@ -65,14 +99,22 @@ export async function openEngine(factory: SqlMigrationAwareDriverAdapterFactory)
   enginePromise ??= loadEngineModule();
   const mod = await enginePromise;
   const logs: string[] = [];
+  const { tracked, closeAll } = trackConnections(factory);
   try {
     const engine = await mod.SchemaEngine.new(
       { datamodels: [[SCHEMA_PATH, readSchema()]] },
       (line: string) => logs.push(line),
-      bindMigrationAwareSqlAdapterFactory(factory),
+      bindMigrationAwareSqlAdapterFactory(tracked),
     );
-    return { engine, dispose: () => engine.free() };
+    return {
+      engine,
+      dispose: async () => {
+        engine.free();
+        await closeAll();
+      },
+    };
   } catch (err) {
+    await closeAll();
     throw engineError(err);
   }
 }
@@ -118,7 +160,7 @@ async function withEngine<T>(
   } catch (err) {
     throw engineError(err);
   } finally {
-    opened.dispose();
+    await opened.dispose();
   }
 }
 
