@@ -24,7 +24,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -71,11 +74,38 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  { files: ['packages/contracts/src/**'], rules: restrict(['@mm/*', '@prisma/*', '@trpc/*', 'fastify', 'react'], 'contracts import only zod.') },
-  { files: ['packages/core/src/**'], rules: restrict(['@mm/db', '@mm/api', '@mm/rest', '@mm/server', '@prisma/*', '@trpc/*', 'fastify*', '@fastify/*'], 'core is the domain: no HTTP, tRPC or Prisma.') },
-  { files: ['packages/db/src/**'], rules: restrict(['@mm/api', '@mm/rest', '@mm/server', '@trpc/*', 'fastify*'], 'db implements core ports; it knows no edges.') },
-  { files: ['packages/api/src/**'], rules: restrict(['@mm/db', '@mm/rest', '@mm/server', '@prisma/*', 'fastify*'], 'tRPC routers call core services only.') },
-  { files: ['packages/rest/src/**'], rules: restrict(['@mm/db', '@mm/api', '@mm/server', '@prisma/*', '@trpc/*'], 'REST routes call core services only.') },
+  {
+    files: ['packages/contracts/src/**'],
+    rules: restrict(['@mm/*', '@prisma/*', '@trpc/*', 'fastify', 'react'], 'contracts import only zod.'),
+  },
+  {
+    files: ['packages/core/src/**'],
+    rules: restrict(
+      ['@mm/db', '@mm/api', '@mm/rest', '@mm/server', '@prisma/*', '@trpc/*', 'fastify*', '@fastify/*'],
+      'core is the domain: no HTTP, tRPC or Prisma.',
+    ),
+  },
+  {
+    files: ['packages/db/src/**'],
+    rules: restrict(
+      ['@mm/api', '@mm/rest', '@mm/server', '@trpc/*', 'fastify*'],
+      'db implements core ports; it knows no edges.',
+    ),
+  },
+  {
+    files: ['packages/api/src/**'],
+    rules: restrict(
+      ['@mm/db', '@mm/rest', '@mm/server', '@prisma/*', 'fastify*'],
+      'tRPC routers call core services only.',
+    ),
+  },
+  {
+    files: ['packages/rest/src/**'],
+    rules: restrict(
+      ['@mm/db', '@mm/api', '@mm/server', '@prisma/*', '@trpc/*'],
+      'REST routes call core services only.',
+    ),
+  },
   {
     files: ['apps/console/src/**'],
     rules: {
@@ -83,7 +113,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@mm/core', '@mm/db', '@mm/rest', '@mm/server', '@prisma/*', 'fastify*'], message: 'The console talks to the server over tRPC only.' },
+            {
+              group: ['@mm/core', '@mm/db', '@mm/rest', '@mm/server', '@prisma/*', 'fastify*'],
+              message: 'The console talks to the server over tRPC only.',
+            },
             { group: ['@mm/api'], allowTypeImports: true, message: 'Import the server only as `import type`.' },
           ],
         },

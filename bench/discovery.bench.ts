@@ -25,7 +25,10 @@ function service(i: number): CatalogServiceView {
     region: ['global', 'eu', 'us', 'local'][i % 4] ?? 'global',
     capabilities: ['a', 'b', i % 2 ? 'gpu' : 'cpu'],
     handoff: native ? null : { label: 'Go', url: `https://example.com/${i}`, notes: [] },
-    pricing: i % 5 === 0 ? { mode: 'fixed', amount: i % 40, currency: 'USD', notes: [] } : { mode: 'provider-defined', notes: [] },
+    pricing:
+      i % 5 === 0
+        ? { mode: 'fixed', amount: i % 40, currency: 'USD', notes: [] }
+        : { mode: 'provider-defined', notes: [] },
     metadata: {},
     providerId: 'p',
     providerLabel: 'P',
@@ -100,6 +103,8 @@ export async function benchDiscovery() {
   const baseline = await measure('filter by serviceType + sort (2,000 services)', 300, () =>
     services.filter((s) => s.serviceType === input.task.serviceType).sort((a, b) => a.id.localeCompare(b.id)),
   );
-  const subject = await measure('discover() with 5 policies (2,000 services)', 300, () => discover(services, input, 25));
+  const subject = await measure('discover() with 5 policies (2,000 services)', 300, () =>
+    discover(services, input, 25),
+  );
   report('Discovery scoring (pure, in-process)', baseline, subject);
 }

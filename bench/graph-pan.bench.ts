@@ -21,7 +21,20 @@ async function seedGraph(app: Awaited<ReturnType<typeof buildApp>>, nodes: numbe
     { displayName: `Bench ${nodes}`, identityRef: `peaqos:machine:bench-${nodes}-${Date.now()}` },
     { actor: 'api', ownerId: 'bench' },
   );
-  const types = ['machine', 'trigger', 'skill', 'task', 'policy', 'discovery', 'storage', 'memory', 'handoff', 'route', 'outcome', 'catalog-entry'];
+  const types = [
+    'machine',
+    'trigger',
+    'skill',
+    'task',
+    'policy',
+    'discovery',
+    'storage',
+    'memory',
+    'handoff',
+    'route',
+    'outcome',
+    'catalog-entry',
+  ];
   await app.db.prisma.graphNode.createMany({
     data: Array.from({ length: nodes }, (_, i) => ({
       machineId: machine.id,
@@ -33,7 +46,9 @@ async function seedGraph(app: Awaited<ReturnType<typeof buildApp>>, nodes: numbe
       data: {},
     })),
   });
-  const ids = (await app.db.prisma.graphNode.findMany({ where: { machineId: machine.id }, select: { id: true } })).map((n) => n.id);
+  const ids = (await app.db.prisma.graphNode.findMany({ where: { machineId: machine.id }, select: { id: true } })).map(
+    (n) => n.id,
+  );
   if (edges) {
     await app.db.prisma.graphEdge.createMany({
       data: Array.from({ length: edges }, (_, i) => ({
@@ -101,7 +116,11 @@ export async function benchGraphPan() {
   }
   const db = await openDatabase({ dataDir: '.bench-unused', inMemory: true });
   const app = await buildApp({
-    env: parseEnv({ MM_SECRET_KEY: 'b'.repeat(64), LOG_LEVEL: 'silent', MM_CONSOLE_DIR: path.join(root, 'apps/console/dist') }),
+    env: parseEnv({
+      MM_SECRET_KEY: 'b'.repeat(64),
+      LOG_LEVEL: 'silent',
+      MM_CONSOLE_DIR: path.join(root, 'apps/console/dist'),
+    }),
     db,
     workers: false,
     logger: false,
@@ -110,7 +129,15 @@ export async function benchGraphPan() {
   const base = `http://127.0.0.1:${(app.fastify.server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const small = await seedGraph(app, 3, 2);
@@ -119,9 +146,15 @@ export async function benchGraphPan() {
     const baseline = stats(await panFrames(page, `${base}/machines/${small}/graph`));
     const subject = stats(await panFrames(page, `${base}/machines/${large}/graph`));
     console.log('\nGraph canvas panning in Chromium (frame interval while dragging the pane)');
-    console.log(`  baseline  3 nodes, 2 edges              median ${baseline.median.toFixed(1)} ms  p95 ${baseline.p95.toFixed(1)} ms  (${baseline.frames} frames)`);
-    console.log(`  subject   500 nodes, 1,000 edges        median ${subject.median.toFixed(1)} ms  p95 ${subject.p95.toFixed(1)} ms  (${subject.frames} frames)`);
-    console.log(`  ratio     median ${(subject.median / baseline.median).toFixed(2)}x, p95 ${(subject.p95 / baseline.p95).toFixed(2)}x the baseline`);
+    console.log(
+      `  baseline  3 nodes, 2 edges              median ${baseline.median.toFixed(1)} ms  p95 ${baseline.p95.toFixed(1)} ms  (${baseline.frames} frames)`,
+    );
+    console.log(
+      `  subject   500 nodes, 1,000 edges        median ${subject.median.toFixed(1)} ms  p95 ${subject.p95.toFixed(1)} ms  (${subject.frames} frames)`,
+    );
+    console.log(
+      `  ratio     median ${(subject.median / baseline.median).toFixed(2)}x, p95 ${(subject.p95 / baseline.p95).toFixed(2)}x the baseline`,
+    );
   } finally {
     await browser.close();
     await app.close();

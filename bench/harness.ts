@@ -23,7 +23,11 @@ export async function measure(name: string, iterations: number, fn: () => unknow
 export function report(title: string, baseline: Measurement, subject: Measurement): void {
   const ratio = subject.medianMs / baseline.medianMs;
   console.log(`\n${title}`);
-  console.log(`  baseline  ${baseline.name.padEnd(48)} median ${baseline.medianMs.toFixed(3)} ms  p95 ${baseline.p95Ms.toFixed(3)} ms`);
-  console.log(`  subject   ${subject.name.padEnd(48)} median ${subject.medianMs.toFixed(3)} ms  p95 ${subject.p95Ms.toFixed(3)} ms`);
+  console.log(
+    `  baseline  ${baseline.name.padEnd(48)} median ${baseline.medianMs.toFixed(3)} ms  p95 ${baseline.p95Ms.toFixed(3)} ms`,
+  );
+  console.log(
+    `  subject   ${subject.name.padEnd(48)} median ${subject.medianMs.toFixed(3)} ms  p95 ${subject.p95Ms.toFixed(3)} ms`,
+  );
   console.log(`  ratio     ${ratio.toFixed(2)}x the baseline`);
 }

@@ -18,7 +18,10 @@ export async function benchStore() {
   });
   try {
     const caller = { actor: 'api', ownerId: 'bench' };
-    const machine = await app.services.machines.create({ displayName: 'Bench', identityRef: 'peaqos:machine:bench' }, caller);
+    const machine = await app.services.machines.create(
+      { displayName: 'Bench', identityRef: 'peaqos:machine:bench' },
+      caller,
+    );
     const nodeIds: string[] = [];
     await app.db.prisma.graphNode.createMany({
       data: Array.from({ length: 500 }, (_, i) => ({
@@ -31,7 +34,11 @@ export async function benchStore() {
         data: { index: i },
       })),
     });
-    nodeIds.push(...(await app.db.prisma.graphNode.findMany({ where: { machineId: machine.id }, select: { id: true } })).map((n) => n.id));
+    nodeIds.push(
+      ...(await app.db.prisma.graphNode.findMany({ where: { machineId: machine.id }, select: { id: true } })).map(
+        (n) => n.id,
+      ),
+    );
     await app.db.prisma.graphEdge.createMany({
       data: Array.from({ length: 1000 }, (_, i) => ({
         machineId: machine.id,

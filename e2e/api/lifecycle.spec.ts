@@ -82,7 +82,10 @@ test('errors come in the envelope: unknown route, bad JSON, wrong method, wrong 
   const unknown = await request.get('/api/v1/no-such-thing');
   expect(unknown.status()).toBe(404);
   expect(((await unknown.json()) as Json).error.code).toBe('NOT_FOUND');
-  const bad = await request.post('/api/v1/machines', { headers: { 'content-type': 'application/json' }, data: '{nope' });
+  const bad = await request.post('/api/v1/machines', {
+    headers: { 'content-type': 'application/json' },
+    data: '{nope',
+  });
   expect(bad.status()).toBe(400);
   expect(((await bad.json()) as Json).error.code).toBe('VALIDATION_ERROR');
   const method = await request.delete('/api/v1/machines');

@@ -58,8 +58,7 @@ function makeAuthenticate(env: Env) {
 
 export async function buildApp(opts: BuildOptions): Promise<App> {
   const { env } = opts;
-  const db =
-    opts.db ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.MM_DATA_DIR }));
+  const db = opts.db ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.MM_DATA_DIR }));
   try {
     await applyMigrations(db.migrationAdapter);
   } catch (err) {
@@ -73,7 +72,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     store,
     clock,
     secrets: createSecretBox(key),
-    config: { identityVerification: env.PEAQOS_MACHINE_IDENTITY_VERIFICATION, runtimeTimeoutMs: env.MM_RUNTIME_TIMEOUT_MS },
+    config: {
+      identityVerification: env.PEAQOS_MACHINE_IDENTITY_VERIFICATION,
+      runtimeTimeoutMs: env.MM_RUNTIME_TIMEOUT_MS,
+    },
   });
   await services.catalogue.loadDefaults();
 
@@ -150,7 +152,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     return sendError(reply, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`);
   });
 
-  const stopWorkers = opts.workers === false ? () => Promise.resolve() : startWorkers({ services, env, log: fastify.log });
+  const stopWorkers =
+    opts.workers === false ? () => Promise.resolve() : startWorkers({ services, env, log: fastify.log });
   let closed = false;
   return {
     fastify,

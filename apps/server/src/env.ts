@@ -40,7 +40,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 
 export function parseApiKeys(raw: string): Map<string, string> {
   const keys = new Map<string, string>();
-  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const idx = entry.indexOf(':');
     if (idx > 0) keys.set(entry.slice(idx + 1), entry.slice(0, idx));
     else keys.set(entry, 'api-key');

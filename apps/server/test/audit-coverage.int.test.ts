@@ -25,7 +25,9 @@ const MUTATIONS: Record<string, { event: string; run: Step }> = {
   },
   'machines.update': {
     event: 'machine.updated',
-    run: async (t, f) => ({ resourceId: (await t.trpc.machines.update({ machineId: f.machineId, displayName: 'B' })).id }),
+    run: async (t, f) => ({
+      resourceId: (await t.trpc.machines.update({ machineId: f.machineId, displayName: 'B' })).id,
+    }),
   },
   'identity.putController': {
     event: 'machine-identity.controllers-set',
@@ -82,7 +84,11 @@ const MUTATIONS: Record<string, { event: string; run: Step }> = {
     event: 'runtime-endpoint.upserted',
     run: async (t, f) => ({
       resourceId: (
-        await t.trpc.runtimeEndpoints.upsert({ machineId: f.machineId, providerKey: 'qvac', endpointBaseUrl: f.runtimeUrl })
+        await t.trpc.runtimeEndpoints.upsert({
+          machineId: f.machineId,
+          providerKey: 'qvac',
+          endpointBaseUrl: f.runtimeUrl,
+        })
       ).item.id,
     }),
   },
@@ -125,7 +131,9 @@ const MUTATIONS: Record<string, { event: string; run: Step }> = {
   },
   'graph.createNode': {
     event: 'graph.node.created',
-    run: async (t, f) => ({ resourceId: (await t.trpc.graph.createNode({ machineId: f.machineId, type: 'task', title: 'N' })).id }),
+    run: async (t, f) => ({
+      resourceId: (await t.trpc.graph.createNode({ machineId: f.machineId, type: 'task', title: 'N' })).id,
+    }),
   },
   'graph.updateNode': {
     event: 'graph.node.updated',
@@ -248,7 +256,10 @@ describeEachDb('audit coverage', (get) => {
       const t = get();
       const runtime = await startFakeRuntime();
       try {
-        const machine = await t.trpc.machines.create({ displayName: 'Audited', identityRef: `peaqos:machine:${uniq()}` });
+        const machine = await t.trpc.machines.create({
+          displayName: 'Audited',
+          identityRef: `peaqos:machine:${uniq()}`,
+        });
         const { resourceId } = await run(t, { machineId: machine.id, runtimeUrl: runtime.url });
         const events = await t.trpc.audit.list({ type: event, resourceId });
         expect(events.items.length, `${procedure} → ${event} for ${resourceId}`).toBeGreaterThanOrEqual(1);

@@ -15,11 +15,11 @@ describeEachDb(
     it('creates a task, discovers, resolves, executes and prints the completed outcome', async () => {
       const runtime = await startFakeRuntime();
       try {
-        const { stdout } = await promisify(execFile)(
-          process.execPath,
-          ['--import', 'tsx', 'examples/trpc-client.ts'],
-          { cwd: root, env: { ...process.env, MM_URL: get().baseUrl, RUNTIME_URL: runtime.url }, timeout: 60_000 },
-        );
+        const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/trpc-client.ts'], {
+          cwd: root,
+          env: { ...process.env, MM_URL: get().baseUrl, RUNTIME_URL: runtime.url },
+          timeout: 60_000,
+        });
         expect(stdout).toContain('candidates: qvac-private-inference');
         expect(stdout).toContain('route: qvac-private-inference native');
         expect(stdout).toMatch(/outcome: completed .*echo: Where am I\?/);

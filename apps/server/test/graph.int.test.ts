@@ -296,7 +296,12 @@ describeEachDb('graph bulk moves (our addition for auto-layout)', (get) => {
     const res = await t.inject({
       method: 'PATCH',
       url: `${base(m)}/nodes`,
-      payload: { positions: [{ nodeId: a.id, x: 100, y: 200 }, { nodeId: b.id, x: -50, y: 0 }] },
+      payload: {
+        positions: [
+          { nodeId: a.id, x: 100, y: 200 },
+          { nodeId: b.id, x: -50, y: 0 },
+        ],
+      },
     });
     expect(res.statusCode).toBe(200);
     const graph = json<GraphView>(await t.inject({ url: base(m) }));

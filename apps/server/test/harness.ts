@@ -78,11 +78,7 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
  * Runs `fn` once per database: the embedded PGlite and PostgreSQL. `get()` returns the started app
  * inside tests. The PostgreSQL run is skipped (loudly, in global setup) when no server answers.
  */
-export function describeEachDb(
-  name: string,
-  fn: (get: () => TestApp) => void,
-  opts: HarnessOptions = {},
-): void {
+export function describeEachDb(name: string, fn: (get: () => TestApp) => void, opts: HarnessOptions = {}): void {
   for (const kind of ['pglite', 'postgresql'] as const) {
     const skip = kind === 'postgresql' && !inject('pgUrl');
     (skip ? describe.skip : describe)(`${name} [${kind}]`, () => {

@@ -22,7 +22,11 @@ describeEachDb('input robustness', (get) => {
   it('never answers 5xx to malformed input, and every 4xx carries the envelope', async () => {
     const t = get();
     const m = json<Json>(
-      await t.inject({ method: 'POST', url: '/api/v1/machines', payload: { displayName: 'F', identityRef: `peaqos:machine:${uniq()}` } }),
+      await t.inject({
+        method: 'POST',
+        url: '/api/v1/machines',
+        payload: { displayName: 'F', identityRef: `peaqos:machine:${uniq()}` },
+      }),
     ).item.id as string;
     const failures: string[] = [];
     for (const route of routeTable) {
@@ -36,13 +40,17 @@ describeEachDb('input robustness', (get) => {
           const res = await t.inject({
             method: route.method,
             url: `/api/v1${path}?limit=abc&cursor=%%%`,
-            ...(body !== undefined && { payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+            ...(body !== undefined && {
+              payload: JSON.stringify(body),
+              headers: { 'content-type': 'application/json' },
+            }),
           });
           const label = `${route.method} ${path.slice(0, 80)} ${JSON.stringify(body)?.slice(0, 60)} → ${res.statusCode}`;
           if (res.statusCode >= 500) failures.push(label);
           if (res.statusCode < 400) continue; // valid after all: unknown fields are ignored (context B9)
           const parsed = json<Json>(res);
-          if (typeof parsed.error?.code !== 'string' || typeof parsed.error?.message !== 'string') failures.push(`${label} (no envelope)`);
+          if (typeof parsed.error?.code !== 'string' || typeof parsed.error?.message !== 'string')
+            failures.push(`${label} (no envelope)`);
         }
       }
     }

@@ -8,7 +8,11 @@ describeEachDb('lease sweeper', (get) => {
   it('marks an endpoint whose lease lapsed unreachable and audits the change', async () => {
     const t = get();
     const m = json<Json>(
-      await t.inject({ method: 'POST', url: '/api/v1/machines', payload: { displayName: 'L', identityRef: `peaqos:machine:${uniq()}` } }),
+      await t.inject({
+        method: 'POST',
+        url: '/api/v1/machines',
+        payload: { displayName: 'L', identityRef: `peaqos:machine:${uniq()}` },
+      }),
     ).item.id as string;
     const put = await t.inject({
       method: 'PUT',
@@ -23,7 +27,10 @@ describeEachDb('lease sweeper', (get) => {
       await t.inject({ url: `/api/v1/audit-events?type=runtime-endpoint.status-changed&resourceId=${id}` }),
     ).items;
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actor: 'system:machine-markets', payload: { from: 'active', to: 'unreachable' } });
+    expect(events[0]).toMatchObject({
+      actor: 'system:machine-markets',
+      payload: { from: 'active', to: 'unreachable' },
+    });
     // a second sweep changes nothing more
     await t.app.services.runtimeEndpoints.sweepLapsedLeases();
     const again = json<Json>(

@@ -32,7 +32,13 @@ async function qvac(t: TestApp, machineId: string, baseUrl = runtime.url, extra:
   const res = await t.inject({
     method: 'PUT',
     url: `/api/v1/machines/${machineId}/runtime-endpoints/qvac`,
-    payload: { endpointBaseUrl: baseUrl, authType: 'bearer', authToken: 'tok-secret-123', modelAlias: 'llama-local', ...extra },
+    payload: {
+      endpointBaseUrl: baseUrl,
+      authType: 'bearer',
+      authToken: 'tok-secret-123',
+      modelAlias: 'llama-local',
+      ...extra,
+    },
   });
   expect([200, 201]).toContain(res.statusCode);
 }
@@ -78,7 +84,10 @@ describeEachDb('task lifecycle', (get) => {
       [{ serviceType: 'storage.object', taskType: 'x', discovery: { maxCandidates: 26 } }, 'discovery.maxCandidates'],
       [{ serviceType: 'storage.object', taskType: 'x', constraints: { budget: -1 } }, 'constraints.budget'],
       [{ serviceType: 'storage.object', taskType: 'x', constraints: { budget: '5' } }, 'constraints.budget'],
-      [{ serviceType: 'storage.object', taskType: 'x', constraints: { preferredSkillKeys: ['no-such-skill'] } }, 'constraints.preferredSkillKeys'],
+      [
+        { serviceType: 'storage.object', taskType: 'x', constraints: { preferredSkillKeys: ['no-such-skill'] } },
+        'constraints.preferredSkillKeys',
+      ],
       [{ serviceType: 'storage.object' }, 'taskType'],
     ];
     for (const [payload, field] of cases) {
@@ -110,7 +119,11 @@ describeEachDb('task lifecycle', (get) => {
     const resolved = await post(t, `/api/v1/machines/${m}/tasks/${id}/resolve`);
     expect(resolved.statusCode).toBe(201);
     const route = json<Json>(resolved).item;
-    expect(route).toMatchObject({ status: 'selected', executionMode: 'native', selectedServiceId: 'qvac-private-inference' });
+    expect(route).toMatchObject({
+      status: 'selected',
+      executionMode: 'native',
+      selectedServiceId: 'qvac-private-inference',
+    });
     expect(route.fallbackChain.map((h: Json) => h.serviceId)).toContain('akash-compute-handoff');
 
     const exec = await post(t, `/api/v1/machines/${m}/tasks/${id}/execute`);
@@ -241,7 +254,11 @@ describeEachDb('task lifecycle', (get) => {
     const res = await post(t, `/api/v1/machines/${m}/tasks/${id}/execute`);
     expect(res.statusCode).toBe(200);
     const body = json<Json>(res);
-    expect(body.item).toMatchObject({ status: 'external', serviceId: 'akash-compute-handoff', externalRef: 'https://akash.network' });
+    expect(body.item).toMatchObject({
+      status: 'external',
+      serviceId: 'akash-compute-handoff',
+      externalRef: 'https://akash.network',
+    });
     // Every native hop failed (other suites may add natives to the shared catalogue), then the handoff.
     const statuses = body.run.attempts.map((a: Json) => a.status);
     expect(statuses.at(-1)).toBe('handed_off');
@@ -264,7 +281,11 @@ describeEachDb('task lifecycle', (get) => {
     const route = json<Json>(await t.inject({ url: `/api/v1/machines/${m}/routes?taskId=${id}` })).items[0];
     expect(route.status).toBe('handed_off');
 
-    const native = await task(t, m, { serviceType: 'storage.object', taskType: 'backup', constraints: { requireNativeExecution: true } });
+    const native = await task(t, m, {
+      serviceType: 'storage.object',
+      taskType: 'backup',
+      constraints: { requireNativeExecution: true },
+    });
     const res = await post(t, `/api/v1/machines/${m}/tasks/${native}/resolve`);
     expect(res.statusCode).toBe(409);
     const body = json<Json>(res);
@@ -306,7 +327,9 @@ describeEachDb('task lifecycle', (get) => {
     expect(d.excluded.find((e: Json) => e.serviceId === 'qvac-private-inference').reasons[0]).toMatch(/lease expired/);
     expect(d.candidates).toHaveLength(1);
     await qvac(t, m, runtime.url, { status: 'unreachable' });
-    const d2 = json<Json>(await post(t, `/api/v1/machines/${m}/tasks/${id}/discover`, { requireNativeExecution: true }));
+    const d2 = json<Json>(
+      await post(t, `/api/v1/machines/${m}/tasks/${id}/discover`, { requireNativeExecution: true }),
+    );
     expect(d2.resolution.kind).toBe('unavailable');
     expect(d2.candidates).toHaveLength(0);
   });

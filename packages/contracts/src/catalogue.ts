@@ -1,39 +1,28 @@
-import { z } from "zod";
-import {
-  LIMITS,
-  nonEmpty,
-  str,
-  zJsonObject,
-  zKey,
-  zStringList,
-} from "./common.ts";
+import { z } from 'zod';
+import { LIMITS, nonEmpty, str, zJsonObject, zKey, zStringList } from './common.ts';
 
 export const SERVICE_TYPES = [
-  "oracle.price-feed",
-  "compute.marketplace",
-  "storage.object",
-  "data.location",
-  "identity.proof-of-person",
-  "device.control",
-  "machine.commerce",
-  "network.partner-console",
+  'oracle.price-feed',
+  'compute.marketplace',
+  'storage.object',
+  'data.location',
+  'identity.proof-of-person',
+  'device.control',
+  'machine.commerce',
+  'network.partner-console',
 ] as const;
 export const zServiceType = z.enum(SERVICE_TYPES);
 export type ServiceType = z.infer<typeof zServiceType>;
 
-export const zExecutionMode = z.enum(["native", "external-handoff"]);
+export const zExecutionMode = z.enum(['native', 'external-handoff']);
 export type ExecutionMode = z.infer<typeof zExecutionMode>;
 
 /** Ours (context B3): the published API names the type but not its values. */
-export const zIntegrationStatus = z.enum([
-  "integrated",
-  "handoff-only",
-  "planned",
-]);
+export const zIntegrationStatus = z.enum(['integrated', 'handoff-only', 'planned']);
 export type IntegrationStatus = z.infer<typeof zIntegrationStatus>;
 
 const zHttpUrl = z
-  .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
   .max(LIMITS.url, `must be at most ${LIMITS.url} characters`);
 
 export const zExternalHandoff = z.object({
@@ -44,7 +33,7 @@ export const zExternalHandoff = z.object({
 export type ExternalHandoff = z.infer<typeof zExternalHandoff>;
 
 export const zPricing = z.object({
-  mode: z.enum(["provider-defined", "fixed", "quote-required"]),
+  mode: z.enum(['provider-defined', 'fixed', 'quote-required']),
   amount: z.number().min(0).nullable().optional(),
   currency: str(16).nullable().optional(),
   rate: str(LIMITS.title).nullable().optional(),
@@ -67,7 +56,7 @@ export type SkillView = z.infer<typeof zSkillView>;
 export const zUpsertSkillRequest = z.object({
   providerKey: zKey,
   label: nonEmpty(LIMITS.title),
-  description: str(LIMITS.text).default(""),
+  description: str(LIMITS.text).default(''),
   serviceTypes: z.array(zServiceType).min(1).max(SERVICE_TYPES.length),
   operations: zStringList.default([]),
   executionMode: zExecutionMode,
@@ -75,29 +64,11 @@ export const zUpsertSkillRequest = z.object({
 });
 export type UpsertSkillRequest = z.infer<typeof zUpsertSkillRequest>;
 
-export const zAuthTypeCatalog = z.enum([
-  "none",
-  "bearer",
-  "api-key",
-  "wallet",
-  "local",
-]);
-export const zAccessMode = z.enum([
-  "public",
-  "credentialed",
-  "partner-approved",
-  "whitelisted",
-  "local",
-]);
-export const zDistribution = z.enum([
-  "peaq-native",
-  "clawhub",
-  "openapi",
-  "mcp",
-  "docs-only",
-]);
-export const zMaturity = z.enum(["reference", "beta", "production"]);
-export const zServiceKind = z.enum(["runtime", "reference"]);
+export const zAuthTypeCatalog = z.enum(['none', 'bearer', 'api-key', 'wallet', 'local']);
+export const zAccessMode = z.enum(['public', 'credentialed', 'partner-approved', 'whitelisted', 'local']);
+export const zDistribution = z.enum(['peaq-native', 'clawhub', 'openapi', 'mcp', 'docs-only']);
+export const zMaturity = z.enum(['reference', 'beta', 'production']);
+export const zServiceKind = z.enum(['runtime', 'reference']);
 
 /** `CatalogService` (context A4); the orchestration reference calls it `CanonicalService`. */
 export const zCatalogServiceView = z.object({
@@ -136,22 +107,22 @@ export const zUpsertServiceRequest = z.object({
   companyName: nonEmpty(LIMITS.title),
   serviceType: zServiceType,
   name: nonEmpty(LIMITS.title),
-  description: str(LIMITS.text).default(""),
+  description: str(LIMITS.text).default(''),
   operations: zStringList.default([]),
   executionMode: zExecutionMode,
   integrationStatus: zIntegrationStatus,
-  region: nonEmpty(LIMITS.id).default("global"),
+  region: nonEmpty(LIMITS.id).default('global'),
   capabilities: zStringList.default([]),
   handoff: zExternalHandoff.nullable().optional(),
-  pricing: zPricing.default({ mode: "provider-defined", notes: [] }),
+  pricing: zPricing.default({ mode: 'provider-defined', notes: [] }),
   metadata: zJsonObject.optional(),
   providerId: zKey.optional(),
   providerLabel: nonEmpty(LIMITS.title).optional(),
-  authType: zAuthTypeCatalog.default("none"),
-  accessMode: zAccessMode.default("public"),
-  distribution: zDistribution.default("docs-only"),
-  maturity: zMaturity.default("reference"),
-  kind: zServiceKind.default("reference"),
+  authType: zAuthTypeCatalog.default('none'),
+  accessMode: zAccessMode.default('public'),
+  distribution: zDistribution.default('docs-only'),
+  maturity: zMaturity.default('reference'),
+  kind: zServiceKind.default('reference'),
   freshnessSeconds: z.number().int().min(0).max(31_536_000).default(3600),
   requiresHumanEnablement: z.boolean().default(false),
   referenceUrl: zHttpUrl.optional(),

@@ -1,9 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type {
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 
@@ -48,7 +45,11 @@ export function pgliteFactory(client: PGlite): SqlMigrationAwareDriverAdapterFac
     async connectToShadowDb() {
       const shadow = new PGlite({ dataDir: 'memory://' });
       const adapter = await new PrismaPGlite(shadow).connect();
-      return patchAdapter(adapter, (s) => shadow.exec(s), () => shadow.close());
+      return patchAdapter(
+        adapter,
+        (s) => shadow.exec(s),
+        () => shadow.close(),
+      );
     },
   };
 }

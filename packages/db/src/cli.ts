@@ -50,7 +50,9 @@ async function main(): Promise<number> {
         await applyMigrations(db.migrationAdapter);
         return createMigration(db.migrationAdapter, name);
       }, true);
-      console.log(created ? `Created prisma/migrations/${created.name}/migration.sql` : 'No schema changes: nothing created.');
+      console.log(
+        created ? `Created prisma/migrations/${created.name}/migration.sql` : 'No schema changes: nothing created.',
+      );
       if (values['create-only']) return 0;
       const applied = await withDb((db) => applyMigrations(db.migrationAdapter));
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database already up to date.');

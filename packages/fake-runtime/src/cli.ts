@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { startFakeRuntime } from './index.ts';
 import type { FakeMode } from './index.ts';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '4010' }, mode: { type: 'string', default: 'ok' } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '4010' }, mode: { type: 'string', default: 'ok' } },
+});
 const runtime = await startFakeRuntime({ port: Number(values.port), mode: values.mode as FakeMode });
 console.log(`fake runtime (OpenAI-compatible + /invoke) listening on ${runtime.url}, mode ${values.mode}`);
 process.on('SIGINT', () => void runtime.close().then(() => process.exit(0)));

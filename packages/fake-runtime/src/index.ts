@@ -77,7 +77,10 @@ export async function startFakeRuntime(opts: FakeRuntimeOptions = {}): Promise<F
         if (auth !== `Bearer ${token}` && key !== token) return send(401, { error: { message: 'unauthorized' } });
       }
       if (req.method === 'GET' && (path === '/v1/models' || path === '/health')) {
-        return send(200, path === '/health' ? { status: 'ok' } : { object: 'list', data: [{ id: model, object: 'model' }] });
+        return send(
+          200,
+          path === '/health' ? { status: 'ok' } : { object: 'list', data: [{ id: model, object: 'model' }] },
+        );
       }
       const isChat = req.method === 'POST' && path === '/v1/chat/completions';
       const isInvoke = req.method === 'POST' && path === '/invoke';

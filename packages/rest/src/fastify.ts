@@ -93,7 +93,8 @@ export function restPlugin(opts: RestOptions) {
       }
       if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
         if (err.statusCode === 413) return sendError(reply, 'PAYLOAD_TOO_LARGE', 'request body is larger than 1 MiB');
-        if (err.statusCode === 415) return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+        if (err.statusCode === 415)
+          return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
         return sendError(reply, 'VALIDATION_ERROR', 'request is malformed');
       }
       req.log.error({ err }, 'unhandled error');

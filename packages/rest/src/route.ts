@@ -42,9 +42,7 @@ export interface RouteDef<
 }
 
 /** Declares a route with inferred handler types. */
-export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
-  def: RouteDef<P, Q, B>,
-): RouteDef {
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(def: RouteDef<P, Q, B>): RouteDef {
   return def;
 }
 

@@ -10,7 +10,9 @@ import { procedureWith, router } from '../trpc.ts';
 
 export const catalogueRouter = router({
   listSkills: procedureWith(zListQuery.default({})).query(({ ctx, input }) => ctx.services.catalogue.listSkills(input)),
-  listServices: procedureWith(zServiceListQuery.extend(zListQuery.shape).default({})).query(({ ctx, input }) => ctx.services.catalogue.listServices(input)),
+  listServices: procedureWith(zServiceListQuery.extend(zListQuery.shape).default({})).query(({ ctx, input }) =>
+    ctx.services.catalogue.listServices(input),
+  ),
   getService: procedureWith(zServiceIdParams).query(({ ctx, input }) =>
     ctx.services.catalogue.getService(input.serviceId),
   ),

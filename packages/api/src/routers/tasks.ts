@@ -16,8 +16,8 @@ const zByTask = z.object({ taskId: z.string().max(128).optional() });
 
 /** Tasks and what they produce: routes, outcomes, runs. */
 export const tasksRouter = router({
-  list: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zTaskListQuery.shape)).query(
-    ({ ctx, input }) => ctx.services.tasks.list(input.machineId, input),
+  list: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zTaskListQuery.shape)).query(({ ctx, input }) =>
+    ctx.services.tasks.list(input.machineId, input),
   ),
   get: procedureWith(zTaskParams).query(({ ctx, input }) => ctx.services.tasks.get(input.machineId, input.taskId)),
   create: procedureWith(zMachineIdParams.extend(zCreateTaskRequest.shape)).mutation(({ ctx, input }) => {
@@ -39,8 +39,8 @@ export const tasksRouter = router({
   listRoutes: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zByTask.shape)).query(({ ctx, input }) =>
     ctx.services.tasks.listRoutes(input.machineId, input),
   ),
-  listOutcomes: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zByTask.shape)).query(
-    ({ ctx, input }) => ctx.services.tasks.listOutcomes(input.machineId, input),
+  listOutcomes: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zByTask.shape)).query(({ ctx, input }) =>
+    ctx.services.tasks.listOutcomes(input.machineId, input),
   ),
   listRuns: procedureWith(zRunListQuery.extend(zListQuery.shape)).query(({ ctx, input }) =>
     ctx.services.tasks.listRuns(input),

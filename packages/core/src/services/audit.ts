@@ -4,7 +4,13 @@ import { toPage } from '../deps.ts';
 
 export function createAuditService({ store }: CoreDeps) {
   return {
-    list(query: ListQuery & { type?: string | undefined; resourceType?: string | undefined; resourceId?: string | undefined }) {
+    list(
+      query: ListQuery & {
+        type?: string | undefined;
+        resourceType?: string | undefined;
+        resourceId?: string | undefined;
+      },
+    ) {
       return store.audit.list(
         { type: query.type, resourceType: query.resourceType, resourceId: query.resourceId },
         toPage(query),

@@ -1,10 +1,4 @@
-import type {
-  CreateMachineRequest,
-  ListQuery,
-  MachineStatus,
-  MachineView,
-  UpdateMachineRequest,
-} from '@mm/contracts';
+import type { CreateMachineRequest, ListQuery, MachineStatus, MachineView, UpdateMachineRequest } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
 import { toPage } from '../deps.ts';
 import { AppError, notFound, validation } from '../errors.ts';
@@ -55,8 +49,14 @@ export function createMachineService(deps: CoreDeps) {
           identityProof,
         });
         // One-time use: consumed with the machine it verified, so a failed creation leaves it usable.
-        if (identityProof && !(await tx.identity.consumeChallenge(identityProof.challengeId, machine.id, deps.clock.now()))) {
-          throw new AppError('MACHINE_IDENTITY_PROOF_INVALID', `identity challenge ${identityProof.challengeId} has already been used`);
+        if (
+          identityProof &&
+          !(await tx.identity.consumeChallenge(identityProof.challengeId, machine.id, deps.clock.now()))
+        ) {
+          throw new AppError(
+            'MACHINE_IDENTITY_PROOF_INVALID',
+            `identity challenge ${identityProof.challengeId} has already been used`,
+          );
         }
         await tx.audit.record({
           actor: caller.actor,

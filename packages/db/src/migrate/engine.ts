@@ -222,7 +222,11 @@ export function diffDatabaseToSchema(
 /** `YYYYMMDDHHMMSS_name`, Prisma's migration folder naming. */
 export function migrationFolderName(name: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!slug) throw new Error('A migration needs a name made of letters, digits or underscores.');
   return `${stamp}_${slug}`;
 }

@@ -74,10 +74,15 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
       return { ...result, items: await withTokenFlags(db, result.items) };
     },
     async listAll(machineId) {
-      return withTokenFlags(db, await db.runtimeEndpoint.findMany({ where: { machineId }, select, orderBy: { seq: 'asc' } }));
+      return withTokenFlags(
+        db,
+        await db.runtimeEndpoint.findMany({ where: { machineId }, select, orderBy: { seq: 'asc' } }),
+      );
     },
     async get(machineId, providerKey) {
-      return one(await db.runtimeEndpoint.findUnique({ where: { machineId_providerKey: { machineId, providerKey } }, select }));
+      return one(
+        await db.runtimeEndpoint.findUnique({ where: { machineId_providerKey: { machineId, providerKey } }, select }),
+      );
     },
     async upsert(machineId, write) {
       const existing = await db.runtimeEndpoint.findUnique({

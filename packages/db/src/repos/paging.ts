@@ -25,7 +25,9 @@ export async function pageOf<R extends { seq: bigint }, V>(
   const rows = await find({ where: filter, take: page.limit + 1, orderBy: { seq: 'desc' } });
   const items = rows.slice(0, page.limit);
   const last = items.at(-1);
-  return rows.length > page.limit && last ? { items: items.map(toView), nextCursor: encodeCursor(last.seq) } : { items: items.map(toView) };
+  return rows.length > page.limit && last
+    ? { items: items.map(toView), nextCursor: encodeCursor(last.seq) }
+    : { items: items.map(toView) };
 }
 
 export const iso = (d: Date) => d.toISOString();

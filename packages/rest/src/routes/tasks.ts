@@ -99,7 +99,14 @@ export const tasksRoutes: RouteDef[] = [
     body: zExecuteTaskRequest,
     status: 200,
     response: zExecuteTaskResponse,
-    errors: [...GUARD, 'ROUTE_REQUIRED', 'TASK_STATE_CONFLICT', 'RUNTIME_ERROR', 'RUNTIME_UNREACHABLE', 'RUNTIME_TIMEOUT'],
+    errors: [
+      ...GUARD,
+      'ROUTE_REQUIRED',
+      'TASK_STATE_CONFLICT',
+      'RUNTIME_ERROR',
+      'RUNTIME_UNREACHABLE',
+      'RUNTIME_TIMEOUT',
+    ],
     handle: ({ services, params, body, caller }) =>
       services.tasks.execute(params.machineId, params.taskId, body, caller),
   }),
