@@ -217,6 +217,8 @@ export const zRunListQuery = z.object({
   executionMode: zExecutionMode.optional(),
   taskId: zId.optional(),
 });
+/** Optional `taskId` filter of the route and outcome lists. */
+export const zByTaskQuery = z.object({ taskId: zId.optional() });
 export const zRunParams = z.object({ runId: zId });
 export const zGetRunResponse = z.object({ run: zRunView, outcome: zOutcomeView.nullable() });
 export type GetRunResponse = z.infer<typeof zGetRunResponse>;

@@ -1,4 +1,5 @@
 import {
+  zByTaskQuery,
   zCreateTaskRequest,
   zDiscoverTaskRequest,
   zExecuteTaskRequest,
@@ -9,10 +10,7 @@ import {
   zTaskListQuery,
   zTaskParams,
 } from '@mm/contracts';
-import { z } from 'zod';
 import { procedureWith, router } from '../trpc.ts';
-
-const zByTask = z.object({ taskId: z.string().max(128).optional() });
 
 /** Tasks and what they produce: routes, outcomes, runs. */
 export const tasksRouter = router({
@@ -36,11 +34,11 @@ export const tasksRouter = router({
     const { machineId, taskId, ...body } = input;
     return ctx.services.tasks.execute(machineId, taskId, body, ctx.caller);
   }),
-  listRoutes: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zByTask.shape)).query(({ ctx, input }) =>
-    ctx.services.tasks.listRoutes(input.machineId, input),
+  listRoutes: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zByTaskQuery.shape)).query(
+    ({ ctx, input }) => ctx.services.tasks.listRoutes(input.machineId, input),
   ),
-  listOutcomes: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zByTask.shape)).query(({ ctx, input }) =>
-    ctx.services.tasks.listOutcomes(input.machineId, input),
+  listOutcomes: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zByTaskQuery.shape)).query(
+    ({ ctx, input }) => ctx.services.tasks.listOutcomes(input.machineId, input),
   ),
   listRuns: procedureWith(zRunListQuery.extend(zListQuery.shape)).query(({ ctx, input }) =>
     ctx.services.tasks.listRuns(input),

@@ -9,12 +9,8 @@ import {
   zMachineIdParams,
 } from '@mm/contracts';
 import type { HeartbeatHeaderTokens } from '@mm/core';
-import { z } from 'zod';
 import { route } from '../route.ts';
-
-const item = <T extends z.ZodType>(s: T) => z.object({ item: s });
-const list = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s), nextCursor: z.string().optional() });
-const GUARD = ['NOT_FOUND', 'MACHINE_NOT_ACTIVE', 'MACHINE_NOT_ACTIVATED', 'VALIDATION_ERROR'];
+import { GUARD, item, list } from './shared.ts';
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 

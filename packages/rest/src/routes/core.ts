@@ -18,12 +18,8 @@ import {
   zUpsertServiceRequest,
   zUpsertSkillRequest,
 } from '@mm/contracts';
-import { z } from 'zod';
 import { route, withStatus } from '../route.ts';
-
-const item = <T extends z.ZodType>(s: T) => z.object({ item: s });
-const list = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s), nextCursor: z.string().optional() });
-const GUARD = ['NOT_FOUND', 'MACHINE_NOT_ACTIVE', 'MACHINE_NOT_ACTIVATED', 'VALIDATION_ERROR'];
+import { GUARD, item, list } from './shared.ts';
 
 export const machineRoutes = [
   route({

@@ -13,9 +13,7 @@ import {
 } from '@mm/contracts';
 import { z } from 'zod';
 import { route } from '../route.ts';
-
-const item = <T extends z.ZodType>(s: T) => z.object({ item: s });
-const GUARD = ['NOT_FOUND', 'MACHINE_NOT_ACTIVE', 'MACHINE_NOT_ACTIVATED', 'VALIDATION_ERROR'];
+import { GUARD, item } from './shared.ts';
 
 export const graphRoutes = [
   route({

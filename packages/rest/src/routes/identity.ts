@@ -5,10 +5,8 @@ import {
   zIdentityRefParams,
   zPutIdentityControllersRequest,
 } from '@mm/contracts';
-import { z } from 'zod';
 import { route, withStatus } from '../route.ts';
-
-const item = <T extends z.ZodType>(s: T) => z.object({ item: s });
+import { item } from './shared.ts';
 
 export const identityRoutes = [
   route({

@@ -1,9 +1,6 @@
 import { zCreatePolicyRequest, zListQuery, zPolicyParams, zPolicyView, zUpdatePolicyRequest } from '@mm/contracts';
-import { z } from 'zod';
 import { route } from '../route.ts';
-
-const item = <T extends z.ZodType>(s: T) => z.object({ item: s });
-const list = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s), nextCursor: z.string().optional() });
+import { item, list } from './shared.ts';
 
 export const policiesRoutes = [
   route({

@@ -1,4 +1,5 @@
 import {
+  zByTaskQuery,
   zCreateTaskRequest,
   zDiscoverTaskRequest,
   zDiscoverTaskResponse,
@@ -17,14 +18,9 @@ import {
   zTaskParams,
   zTaskView,
 } from '@mm/contracts';
-import { z } from 'zod';
 import { route } from '../route.ts';
 import type { RouteDef } from '../route.ts';
-
-const item = <T extends z.ZodType>(s: T) => z.object({ item: s });
-const list = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s), nextCursor: z.string().optional() });
-const GUARD = ['NOT_FOUND', 'MACHINE_NOT_ACTIVE', 'MACHINE_NOT_ACTIVATED', 'VALIDATION_ERROR'];
-const zByTask = z.object({ taskId: z.string().max(128).optional() });
+import { GUARD, item, list } from './shared.ts';
 
 export const tasksRoutes: RouteDef[] = [
   route({
@@ -116,7 +112,7 @@ export const tasksRoutes: RouteDef[] = [
     tag: 'runs',
     summary: 'List routes',
     params: zMachineIdParams,
-    query: zListQuery.extend(zByTask.shape),
+    query: zListQuery.extend(zByTaskQuery.shape),
     status: 200,
     response: list(zRouteView),
     errors: GUARD,
@@ -128,7 +124,7 @@ export const tasksRoutes: RouteDef[] = [
     tag: 'runs',
     summary: 'List outcomes',
     params: zMachineIdParams,
-    query: zListQuery.extend(zByTask.shape),
+    query: zListQuery.extend(zByTaskQuery.shape),
     status: 200,
     response: list(zOutcomeView),
     errors: GUARD,
