@@ -95,6 +95,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     },
   });
 
+  if (env.PEAQOS_REQUIRE_API_AUTH && parseApiKeys(env.MM_API_KEYS).size === 0) {
+    fastify.log.warn('PEAQOS_REQUIRE_API_AUTH is on but MM_API_KEYS is empty: every API call will be refused');
+  }
+
   fastify.get('/health', async (_req, reply) => {
     const ok = await store.ping();
     return reply
