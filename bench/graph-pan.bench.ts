@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { NODE_TYPES } from '@mm/contracts';
 import { openDatabase } from '@mm/db';
 import { buildApp, parseEnv } from '@mm/server';
 import { chromium } from '@playwright/test';
@@ -21,24 +22,10 @@ async function seedGraph(app: Awaited<ReturnType<typeof buildApp>>, nodes: numbe
     { displayName: `Bench ${nodes}`, identityRef: `peaqos:machine:bench-${nodes}-${Date.now()}` },
     { actor: 'api', ownerId: 'bench' },
   );
-  const types = [
-    'machine',
-    'trigger',
-    'skill',
-    'task',
-    'policy',
-    'discovery',
-    'storage',
-    'memory',
-    'handoff',
-    'route',
-    'outcome',
-    'catalog-entry',
-  ];
   await app.db.prisma.graphNode.createMany({
     data: Array.from({ length: nodes }, (_, i) => ({
       machineId: machine.id,
-      type: types[i % types.length] ?? 'task',
+      type: NODE_TYPES[i % NODE_TYPES.length] ?? 'task',
       title: `Node ${i}`,
       status: 'active',
       positionX: (i % 25) * 260,

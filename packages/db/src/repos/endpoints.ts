@@ -4,41 +4,11 @@ import type { RuntimeEndpoint } from '../generated/prisma/client.ts';
 import { iso, isoOrNull, pageOf } from './paging.ts';
 import type { Tx } from './tx.ts';
 
-/** Every column but the credential ciphertext: a view can only say whether one is stored. */
-const select = {
-  id: true,
-  seq: true,
-  machineId: true,
-  providerKey: true,
-  source: true,
-  agentId: true,
-  label: true,
-  endpointBaseUrl: true,
-  authType: true,
-  modelAlias: true,
-  networkScope: true,
-  probePath: true,
-  status: true,
-  leaseExpiresAt: true,
-  lastCheckedAt: true,
-  lastHealthyAt: true,
-  createdAt: true,
-  updatedAt: true,
-} as const;
-
-type Row = Omit<RuntimeEndpoint, 'authTokenCipher'>;
-
-async function withTokenFlags(db: Tx, rows: Row[]): Promise<RuntimeEndpointView[]> {
-  if (!rows.length) return [];
-  const withToken = await db.runtimeEndpoint.findMany({
-    where: { id: { in: rows.map((r) => r.id) }, authTokenCipher: { not: null } },
-    select: { id: true },
-  });
-  const has = new Set(withToken.map((r) => r.id));
-  return rows.map((r) => endpointView(r, has.has(r.id)));
-}
-
-export function endpointView(row: Row, hasAuthToken: boolean): RuntimeEndpointView {
+/**
+ * The mapper reads the ciphertext column only to say whether a credential is stored; it never
+ * copies it into the view. The ciphertext leaves this file only through `getCredential`.
+ */
+export function endpointView(row: RuntimeEndpoint): RuntimeEndpointView {
   return {
     id: row.id,
     machineId: row.machineId,
@@ -48,7 +18,7 @@ export function endpointView(row: Row, hasAuthToken: boolean): RuntimeEndpointVi
     label: row.label,
     endpointBaseUrl: row.endpointBaseUrl,
     authType: row.authType as RuntimeEndpointView['authType'],
-    hasAuthToken,
+    hasAuthToken: row.authTokenCipher !== null,
     modelAlias: row.modelAlias,
     networkScope: row.networkScope as RuntimeEndpointView['networkScope'],
     probePath: row.probePath,
@@ -62,27 +32,17 @@ export function endpointView(row: Row, hasAuthToken: boolean): RuntimeEndpointVi
 }
 
 export function endpointRepo(db: Tx): RuntimeEndpointRepo {
-  const one = async (row: Row | null) => (row ? ((await withTokenFlags(db, [row]))[0] ?? null) : null);
   return {
     async list(machineId, page) {
-      const result = await pageOf(
-        (args) => db.runtimeEndpoint.findMany({ ...args, select }),
-        { machineId },
-        page,
-        (r) => r,
-      );
-      return { ...result, items: await withTokenFlags(db, result.items) };
+      return pageOf((args) => db.runtimeEndpoint.findMany(args), { machineId }, page, endpointView);
     },
     async listAll(machineId) {
-      return withTokenFlags(
-        db,
-        await db.runtimeEndpoint.findMany({ where: { machineId }, select, orderBy: { seq: 'asc' } }),
-      );
+      const rows = await db.runtimeEndpoint.findMany({ where: { machineId }, orderBy: { seq: 'asc' } });
+      return rows.map(endpointView);
     },
     async get(machineId, providerKey) {
-      return one(
-        await db.runtimeEndpoint.findUnique({ where: { machineId_providerKey: { machineId, providerKey } }, select }),
-      );
+      const row = await db.runtimeEndpoint.findUnique({ where: { machineId_providerKey: { machineId, providerKey } } });
+      return row ? endpointView(row) : null;
     },
     async upsert(machineId, write) {
       const existing = await db.runtimeEndpoint.findUnique({
@@ -95,11 +55,8 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
         where: { machineId_providerKey: { machineId, providerKey: write.providerKey } },
         create: { machineId, ...data },
         update: data,
-        select,
       });
-      const item = await one(row);
-      if (!item) throw new Error('upserted endpoint vanished');
-      return { item, created: !existing };
+      return { item: endpointView(row), created: !existing };
     },
     async delete(machineId, providerKey) {
       const res = await db.runtimeEndpoint.deleteMany({ where: { machineId, providerKey } });
@@ -114,20 +71,18 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
     },
     async renewAgentLeases(agentId, leaseExpiresAt) {
       await db.runtimeEndpoint.updateMany({ where: { agentId, source: 'agent' }, data: { leaseExpiresAt } });
-      return withTokenFlags(db, await db.runtimeEndpoint.findMany({ where: { agentId, source: 'agent' }, select }));
+      const rows = await db.runtimeEndpoint.findMany({ where: { agentId, source: 'agent' } });
+      return rows.map(endpointView);
     },
     async listLapsed(now) {
       const rows = await db.runtimeEndpoint.findMany({
         where: { leaseExpiresAt: { lt: now }, status: { not: 'unreachable' } },
-        select,
         take: 500,
       });
-      return withTokenFlags(db, rows);
+      return rows.map(endpointView);
     },
     async setStatus(id, patch) {
-      const item = await one(await db.runtimeEndpoint.update({ where: { id }, data: patch, select }));
-      if (!item) throw new Error('endpoint vanished');
-      return item;
+      return endpointView(await db.runtimeEndpoint.update({ where: { id }, data: patch }));
     },
   };
 }
