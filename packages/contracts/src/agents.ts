@@ -47,6 +47,8 @@ export type HeartbeatRequest = z.infer<typeof zHeartbeatRequest>;
 export const zHeartbeatResponse = z.object({
   item: zMachineAgentView,
   endpoints: z.array(zRuntimeEndpointView),
+  /** When the agent should heartbeat next: a third of the lease (context C6, additive). */
+  nextHeartbeatInSeconds: z.number().int().positive(),
 });
 export type HeartbeatResponse = z.infer<typeof zHeartbeatResponse>;
 

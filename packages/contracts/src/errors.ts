@@ -12,6 +12,7 @@ export const ERROR_TABLE = {
   AGENT_PAIRING_INACTIVE: { http: 403, trpc: 'FORBIDDEN' },
   AGENT_POLICY_DENIED: { http: 403, trpc: 'FORBIDDEN' },
   MACHINE_IDENTITY_PROOF_INVALID: { http: 403, trpc: 'FORBIDDEN' },
+  FORBIDDEN: { http: 403, trpc: 'FORBIDDEN' },
   NOT_FOUND: { http: 404, trpc: 'NOT_FOUND' },
   METHOD_NOT_ALLOWED: { http: 405, trpc: 'METHOD_NOT_SUPPORTED' },
   MACHINE_NOT_ACTIVE: { http: 409, trpc: 'CONFLICT' },
@@ -30,6 +31,7 @@ export const ERROR_TABLE = {
   RUNTIME_ERROR: { http: 502, trpc: 'BAD_GATEWAY' },
   PEAQOS_IDENTITY_UNAVAILABLE: { http: 502, trpc: 'BAD_GATEWAY' },
   RUNTIME_UNREACHABLE: { http: 503, trpc: 'SERVICE_UNAVAILABLE' },
+  DATABASE_UNAVAILABLE: { http: 503, trpc: 'SERVICE_UNAVAILABLE' },
   RUNTIME_TIMEOUT: { http: 504, trpc: 'GATEWAY_TIMEOUT' },
 } as const satisfies Record<string, { http: number; trpc: string }>;
 

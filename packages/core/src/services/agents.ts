@@ -146,7 +146,7 @@ async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, 
       endpoints: endpoints.map((e) => ({ id: e.id, providerKey: e.providerKey, status: e.status })),
     },
   });
-  return { item, endpoints };
+  return { item, endpoints, nextHeartbeatInSeconds: Math.max(1, Math.floor(leaseSeconds / 3)) };
 }
 
 function allowedKeysOf(req: EnrollMachineAgentRequest): string[] {
