@@ -42,6 +42,16 @@ export const NODE_STATUSES = ['draft', 'active', 'blocked', 'degraded'] as const
 export const zNodeStatus = z.enum(NODE_STATUSES);
 export type NodeStatus = z.infer<typeof zNodeStatus>;
 
+/**
+ * Optimistic concurrency (docs/concurrency.md): a write that names the version it read is applied
+ * only while the record still has it; otherwise 409 VERSION_CONFLICT with the current record.
+ */
+export const zExpectedVersion = z
+  .number({ message: 'must be a number' })
+  .int('must be an integer')
+  .min(1, 'must be at least 1')
+  .max(2_147_483_647, 'must be at most 2147483647');
+
 const zCoord = z.number({ message: 'must be a number' }).finite().min(-1e7).max(1e7);
 
 export const zCreateGraphNodeRequest = z.object({
@@ -60,6 +70,7 @@ export const zUpdateGraphNodeRequest = z.object({
   status: zNodeStatus.optional(),
   position: z.object({ x: zCoord.optional(), y: zCoord.optional() }).optional(),
   data: zJsonObject.optional(),
+  expectedVersion: zExpectedVersion.optional(),
 });
 export type UpdateGraphNodeRequest = z.infer<typeof zUpdateGraphNodeRequest>;
 
@@ -88,8 +99,13 @@ export const zUpdateGraphEdgeRequest = z.object({
   /** An edge's ends cannot change (context B9): accepted only when equal to the current ends. */
   sourceNodeId: zId.optional(),
   targetNodeId: zId.optional(),
+  expectedVersion: zExpectedVersion.optional(),
 });
 export type UpdateGraphEdgeRequest = z.infer<typeof zUpdateGraphEdgeRequest>;
+
+/** DELETE of a node or an edge may name the version it read (body field; REST also `If-Match`). */
+export const zDeleteGraphElementRequest = z.object({ expectedVersion: zExpectedVersion.optional() });
+export type DeleteGraphElementRequest = z.infer<typeof zDeleteGraphElementRequest>;
 
 export const zGraphNodeView = z.object({
   id: z.string(),
@@ -100,6 +116,7 @@ export const zGraphNodeView = z.object({
   status: zNodeStatus,
   position: z.object({ x: z.number(), y: z.number() }),
   data: z.record(z.string(), z.unknown()),
+  version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -113,6 +130,7 @@ export const zGraphEdgeView = z.object({
   type: zEdgeType,
   label: z.string().optional(),
   data: z.record(z.string(), z.unknown()),
+  version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

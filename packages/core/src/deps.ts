@@ -6,6 +6,8 @@ export interface CoreConfig {
   identityVerification: 'off' | 'required';
   /** Per-attempt timeout of a runtime call (context B9, `MM_RUNTIME_TIMEOUT_MS`). */
   runtimeTimeoutMs: number;
+  /** Most nodes one machine's graph may hold; twice as many edges (context C5). Default 10,000. */
+  graphMaxNodes?: number;
 }
 
 export interface CoreDeps {

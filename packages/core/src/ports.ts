@@ -175,7 +175,13 @@ export interface AgentRepo {
 export interface GraphRepo {
   getGraph(machineId: string): Promise<{ nodes: GraphNodeView[]; edges: GraphEdgeView[] }>;
   getNode(machineId: string, nodeId: string): Promise<GraphNodeView | null>;
-  createNode(input: Omit<GraphNodeView, 'id' | 'createdAt' | 'updatedAt'>): Promise<GraphNodeView>;
+  /** Reads a node and holds its row lock until the transaction ends. */
+  lockNode(machineId: string, nodeId: string): Promise<GraphNodeView | null>;
+  lockEdge(machineId: string, edgeId: string): Promise<GraphEdgeView | null>;
+  /** Serialises additions to one machine's graph for the rest of the transaction. */
+  lockGraph(machineId: string): Promise<void>;
+  counts(machineId: string): Promise<{ nodes: number; edges: number }>;
+  createNode(input: Omit<GraphNodeView, 'id' | 'createdAt' | 'updatedAt' | 'version'>): Promise<GraphNodeView>;
   updateNode(
     nodeId: string,
     patch: Partial<Pick<GraphNodeView, 'type' | 'title' | 'refId' | 'status' | 'position' | 'data'>>,

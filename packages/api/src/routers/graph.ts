@@ -1,6 +1,7 @@
 import {
   zCreateGraphEdgeRequest,
   zCreateGraphNodeRequest,
+  zDeleteGraphElementRequest,
   zEdgeParams,
   zMachineIdParams,
   zMoveGraphNodesRequest,
@@ -24,8 +25,9 @@ export const graphRouter = router({
     const { machineId, ...body } = input;
     return ctx.services.graph.moveNodes(machineId, body, ctx.caller);
   }),
-  deleteNode: procedureWith(zNodeParams).mutation(async ({ ctx, input }) => {
-    await ctx.services.graph.deleteNode(input.machineId, input.nodeId, ctx.caller);
+  deleteNode: procedureWith(zNodeParams.extend(zDeleteGraphElementRequest.shape)).mutation(async ({ ctx, input }) => {
+    const { machineId, nodeId, ...req } = input;
+    await ctx.services.graph.deleteNode(machineId, nodeId, ctx.caller, req);
     return { deleted: true as const };
   }),
   createEdge: procedureWith(zMachineIdParams.extend(zCreateGraphEdgeRequest.shape)).mutation(({ ctx, input }) => {
@@ -36,8 +38,9 @@ export const graphRouter = router({
     const { machineId, edgeId, ...patch } = input;
     return ctx.services.graph.updateEdge(machineId, edgeId, patch, ctx.caller);
   }),
-  deleteEdge: procedureWith(zEdgeParams).mutation(async ({ ctx, input }) => {
-    await ctx.services.graph.deleteEdge(input.machineId, input.edgeId, ctx.caller);
+  deleteEdge: procedureWith(zEdgeParams.extend(zDeleteGraphElementRequest.shape)).mutation(async ({ ctx, input }) => {
+    const { machineId, edgeId, ...req } = input;
+    await ctx.services.graph.deleteEdge(machineId, edgeId, ctx.caller, req);
     return { deleted: true as const };
   }),
 });

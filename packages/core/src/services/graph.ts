@@ -1,4 +1,5 @@
 import type {
+  DeleteGraphElementRequest,
   CreateGraphEdgeRequest,
   CreateGraphNodeRequest,
   GraphEdgeView,
@@ -9,7 +10,7 @@ import type {
   UpdateGraphNodeRequest,
 } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
-import { notFound, validation } from '../errors.ts';
+import { AppError, notFound, validation } from '../errors.ts';
 import { changedKeys, shallowMerge } from '../lib/views.ts';
 import type { AuditInput, Repos } from '../ports.ts';
 import { requireActiveMachine } from './machine-guard.ts';
@@ -30,16 +31,50 @@ const edgeEvent = (type: string, edge: GraphEdgeView, extra: Record<string, unkn
   payload: { edge, ...extra },
 });
 
-async function requireNode(tx: Repos, machineId: string, nodeId: string): Promise<GraphNodeView> {
-  const node = await tx.graph.getNode(machineId, nodeId);
+/**
+ * Reads a node under its row lock and checks the version the caller read, if it named one
+ * (docs/concurrency.md: If-Match / expectedVersion).
+ */
+async function lockNode(tx: Repos, machineId: string, nodeId: string, expectedVersion?: number) {
+  const node = await tx.graph.lockNode(machineId, nodeId);
   if (!node) throw notFound('graph node', nodeId);
+  assertVersion(node, expectedVersion);
   return node;
 }
 
-async function requireEdge(tx: Repos, machineId: string, edgeId: string): Promise<GraphEdgeView> {
-  const edge = await tx.graph.getEdge(machineId, edgeId);
+async function lockEdge(tx: Repos, machineId: string, edgeId: string, expectedVersion?: number) {
+  const edge = await tx.graph.lockEdge(machineId, edgeId);
   if (!edge) throw notFound('graph edge', edgeId);
+  assertVersion(edge, expectedVersion);
   return edge;
+}
+
+function assertVersion(current: GraphNodeView | GraphEdgeView, expected: number | undefined) {
+  if (expected !== undefined && current.version !== expected) {
+    throw new AppError(
+      'VERSION_CONFLICT',
+      `version ${expected} is stale: the record is at version ${current.version}; reload and retry`,
+      { current },
+    );
+  }
+}
+
+const DEFAULT_GRAPH_MAX_NODES = 10_000;
+
+/** The size limit of one machine's graph (context C5), checked under the graph's lock. */
+async function assertRoom(tx: Repos, machineId: string, maxNodes: number, adding: 'node' | 'edge') {
+  await tx.graph.lockGraph(machineId);
+  const { nodes, edges } = await tx.graph.counts(machineId);
+  if (adding === 'node' && nodes >= maxNodes) {
+    throw validation(`a machine's graph holds at most ${maxNodes} nodes (MM_GRAPH_MAX_NODES)`, {
+      '(graph)': `at most ${maxNodes} nodes`,
+    });
+  }
+  if (adding === 'edge' && edges >= 2 * maxNodes) {
+    throw validation(`a machine's graph holds at most ${2 * maxNodes} edges (twice MM_GRAPH_MAX_NODES)`, {
+      '(graph)': `at most ${2 * maxNodes} edges`,
+    });
+  }
 }
 
 /** Both ends of an edge must be nodes of the edge's machine (context B9); the error names the field. */
@@ -69,6 +104,7 @@ function assertEndsUnchanged(edge: GraphEdgeView, req: UpdateGraphEdgeRequest) {
 }
 
 export function createGraphService({ store, config }: CoreDeps) {
+  const maxNodes = config.graphMaxNodes ?? DEFAULT_GRAPH_MAX_NODES;
   /** Runs `fn` in one transaction behind the machine guard, recording its events as `actor`. */
   const write = <T>(
     machineId: string,
@@ -90,6 +126,7 @@ export function createGraphService({ store, config }: CoreDeps) {
 
     createNode(machineId: string, req: CreateGraphNodeRequest, caller: Caller): Promise<GraphNodeView> {
       return write(machineId, caller, async (tx, audit) => {
+        await assertRoom(tx, machineId, maxNodes, 'node');
         const node = await tx.graph.createNode({
           machineId,
           type: req.type,
@@ -106,7 +143,7 @@ export function createGraphService({ store, config }: CoreDeps) {
 
     updateNode(machineId: string, nodeId: string, req: UpdateGraphNodeRequest, caller: Caller): Promise<GraphNodeView> {
       return write(machineId, caller, async (tx, audit) => {
-        const current = await requireNode(tx, machineId, nodeId);
+        const current = await lockNode(tx, machineId, nodeId, req.expectedVersion);
         const node = await tx.graph.updateNode(nodeId, {
           ...(req.type !== undefined && { type: req.type }),
           ...(req.title !== undefined && { title: req.title }),
@@ -115,7 +152,11 @@ export function createGraphService({ store, config }: CoreDeps) {
           ...(req.position && { position: { ...current.position, ...req.position } }),
           ...(req.data && { data: shallowMerge(current.data, req.data) }),
         });
-        const changed = changedKeys(current, node, Object.keys(req));
+        const changed = changedKeys(
+          current,
+          node,
+          Object.keys(req).filter((k) => k !== 'expectedVersion'),
+        );
         await audit(nodeEvent('graph.node.updated', node, { changed }));
         return node;
       });
@@ -126,7 +167,7 @@ export function createGraphService({ store, config }: CoreDeps) {
       return write(machineId, caller, async (tx, audit) => {
         const moved: GraphNodeView[] = [];
         for (const { nodeId, x, y } of req.positions) {
-          const current = await requireNode(tx, machineId, nodeId);
+          const current = await lockNode(tx, machineId, nodeId);
           if (current.position.x === x && current.position.y === y) {
             moved.push(current);
             continue;
@@ -139,12 +180,20 @@ export function createGraphService({ store, config }: CoreDeps) {
       });
     },
 
-    /** A node's edges go first, each with its own event, then the node. */
-    deleteNode(machineId: string, nodeId: string, caller: Caller): Promise<void> {
+    /**
+     * The node's row lock waits for edge inserts in flight that reference it and blocks later ones
+     * (they fail their foreign key), so the edges read next are all the edges the cascade removes:
+     * each gets its `graph.edge.deleted` event (context B9, docs/concurrency.md).
+     */
+    deleteNode(
+      machineId: string,
+      nodeId: string,
+      caller: Caller,
+      req: DeleteGraphElementRequest = {},
+    ): Promise<void> {
       return write(machineId, caller, async (tx, audit) => {
-        const node = await requireNode(tx, machineId, nodeId);
+        const node = await lockNode(tx, machineId, nodeId, req.expectedVersion);
         for (const edge of await tx.graph.edgesOfNode(nodeId)) {
-          await tx.graph.deleteEdge(edge.id);
           await audit(edgeEvent('graph.edge.deleted', edge, { reason: `node ${nodeId} deleted` }));
         }
         await tx.graph.deleteNode(nodeId);
@@ -155,6 +204,7 @@ export function createGraphService({ store, config }: CoreDeps) {
     createEdge(machineId: string, req: CreateGraphEdgeRequest, caller: Caller): Promise<GraphEdgeView> {
       return write(machineId, caller, async (tx, audit) => {
         await assertEnds(tx, machineId, req);
+        await assertRoom(tx, machineId, maxNodes, 'edge');
         const edge = await tx.graph.createEdge(machineId, {
           sourceNodeId: req.sourceNodeId,
           targetNodeId: req.targetNodeId,
@@ -169,7 +219,7 @@ export function createGraphService({ store, config }: CoreDeps) {
 
     updateEdge(machineId: string, edgeId: string, req: UpdateGraphEdgeRequest, caller: Caller): Promise<GraphEdgeView> {
       return write(machineId, caller, async (tx, audit) => {
-        const current = await requireEdge(tx, machineId, edgeId);
+        const current = await lockEdge(tx, machineId, edgeId, req.expectedVersion);
         assertEndsUnchanged(current, req);
         const edge = await tx.graph.updateEdge(edgeId, {
           ...(req.type !== undefined && { type: req.type }),
@@ -186,9 +236,14 @@ export function createGraphService({ store, config }: CoreDeps) {
       });
     },
 
-    deleteEdge(machineId: string, edgeId: string, caller: Caller): Promise<void> {
+    deleteEdge(
+      machineId: string,
+      edgeId: string,
+      caller: Caller,
+      req: DeleteGraphElementRequest = {},
+    ): Promise<void> {
       return write(machineId, caller, async (tx, audit) => {
-        const edge = await requireEdge(tx, machineId, edgeId);
+        const edge = await lockEdge(tx, machineId, edgeId, req.expectedVersion);
         await tx.graph.deleteEdge(edgeId);
         await audit(edgeEvent('graph.edge.deleted', edge));
       });

@@ -14,6 +14,7 @@ export function nodeView(row: GraphNode): GraphNodeView {
     status: row.status as GraphNodeView['status'],
     position: { x: row.positionX, y: row.positionY },
     data: asRecord(row.data),
+    version: row.version,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
@@ -28,6 +29,7 @@ export function edgeView(row: GraphEdge): GraphEdgeView {
     type: row.type as GraphEdgeView['type'],
     ...(row.label !== null && { label: row.label }),
     data: asRecord(row.data),
+    version: row.version,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
@@ -43,6 +45,30 @@ export function graphRepo(db: Tx): GraphRepo {
         db.graphEdge.findMany({ where: { machineId }, orderBy: { seq: 'asc' } }),
       ]);
       return { nodes: nodes.map(nodeView), edges: edges.map(edgeView) };
+    },
+    // Row locks (docs/concurrency.md): a read-modify-write of one node or edge holds its row until
+    // commit, so concurrent PATCHes merge one after the other and a node delete waits for the edge
+    // inserts that reference it (their foreign-key check holds a KEY SHARE lock on the node).
+    async lockNode(machineId, nodeId) {
+      await db.$queryRaw`SELECT 1 FROM "GraphNode" WHERE "id" = ${nodeId} AND "machineId" = ${machineId} FOR UPDATE`;
+      const row = await db.graphNode.findFirst({ where: { id: nodeId, machineId } });
+      return row ? nodeView(row) : null;
+    },
+    async lockEdge(machineId, edgeId) {
+      await db.$queryRaw`SELECT 1 FROM "GraphEdge" WHERE "id" = ${edgeId} AND "machineId" = ${machineId} FOR UPDATE`;
+      const row = await db.graphEdge.findFirst({ where: { id: edgeId, machineId } });
+      return row ? edgeView(row) : null;
+    },
+    async lockGraph(machineId) {
+      // One transaction at a time may add to a machine's graph, so the size limit holds exactly.
+      await db.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`graph:${machineId}`}))::text AS locked`;
+    },
+    async counts(machineId) {
+      const [nodes, edges] = await Promise.all([
+        db.graphNode.count({ where: { machineId } }),
+        db.graphEdge.count({ where: { machineId } }),
+      ]);
+      return { nodes, edges };
     },
     async getNode(machineId, nodeId) {
       const row = await db.graphNode.findFirst({ where: { id: nodeId, machineId } });
@@ -73,11 +99,13 @@ export function graphRepo(db: Tx): GraphRepo {
           ...(patch.status !== undefined && { status: patch.status }),
           ...(patch.position && { positionX: patch.position.x, positionY: patch.position.y }),
           ...(patch.data && { data: json(patch.data) }),
+          version: { increment: 1 },
         },
       });
       return nodeView(row);
     },
     async deleteNode(nodeId) {
+      // Its edges go with it (ON DELETE CASCADE); the service audits each one first.
       await db.graphNode.delete({ where: { id: nodeId } });
     },
     async getEdge(machineId, edgeId) {
@@ -111,6 +139,7 @@ export function graphRepo(db: Tx): GraphRepo {
           ...(patch.type !== undefined && { type: patch.type }),
           ...(patch.label !== undefined && { label: patch.label }),
           ...(patch.data && { data: json(patch.data) }),
+          version: { increment: 1 },
         },
       });
       return edgeView(row);

@@ -2,6 +2,7 @@ import {
   zMoveGraphNodesRequest,
   zCreateGraphEdgeRequest,
   zCreateGraphNodeRequest,
+  zDeleteGraphElementRequest,
   zEdgeParams,
   zGraphEdgeView,
   zGraphNodeView,
@@ -13,7 +14,7 @@ import {
 } from '@mm/contracts';
 import { z } from 'zod';
 import { route } from '../route.ts';
-import { GUARD, item } from './shared.ts';
+import { expectedVersionOf, GUARD, item, VERSIONED } from './shared.ts';
 
 export const graphRoutes = [
   route({
@@ -59,25 +60,34 @@ export const graphRoutes = [
     method: 'PATCH',
     path: '/machines/:machineId/graph/nodes/:nodeId',
     tag: 'graph',
-    summary: 'Update a graph node (data is shallow-merged)',
+    summary: 'Update a graph node (data is shallow-merged; If-Match or expectedVersion for optimistic concurrency)',
     params: zNodeParams,
     body: zUpdateGraphNodeRequest,
     status: 200,
     response: item(zGraphNodeView),
-    errors: GUARD,
-    handle: async ({ services, params, body, caller }) => ({
-      item: await services.graph.updateNode(params.machineId, params.nodeId, body, caller),
+    errors: VERSIONED,
+    handle: async ({ services, params, body, caller, headers }) => ({
+      item: await services.graph.updateNode(
+        params.machineId,
+        params.nodeId,
+        { ...body, expectedVersion: expectedVersionOf(headers, body.expectedVersion) },
+        caller,
+      ),
     }),
   }),
   route({
     method: 'DELETE',
     path: '/machines/:machineId/graph/nodes/:nodeId',
     tag: 'graph',
-    summary: 'Delete a graph node and its edges',
+    summary: 'Delete a graph node and its edges (If-Match or expectedVersion for optimistic concurrency)',
     params: zNodeParams,
+    body: zDeleteGraphElementRequest,
     status: 204,
-    errors: GUARD,
-    handle: ({ services, params, caller }) => services.graph.deleteNode(params.machineId, params.nodeId, caller),
+    errors: VERSIONED,
+    handle: ({ services, params, caller, body, headers }) =>
+      services.graph.deleteNode(params.machineId, params.nodeId, caller, {
+        expectedVersion: expectedVersionOf(headers, body.expectedVersion),
+      }),
   }),
   route({
     method: 'POST',
@@ -97,24 +107,33 @@ export const graphRoutes = [
     method: 'PATCH',
     path: '/machines/:machineId/graph/edges/:edgeId',
     tag: 'graph',
-    summary: 'Update a graph edge (type, label, data; data is shallow-merged)',
+    summary: 'Update a graph edge (type, label, data; data is shallow-merged; If-Match or expectedVersion)',
     params: zEdgeParams,
     body: zUpdateGraphEdgeRequest,
     status: 200,
     response: item(zGraphEdgeView),
-    errors: GUARD,
-    handle: async ({ services, params, body, caller }) => ({
-      item: await services.graph.updateEdge(params.machineId, params.edgeId, body, caller),
+    errors: VERSIONED,
+    handle: async ({ services, params, body, caller, headers }) => ({
+      item: await services.graph.updateEdge(
+        params.machineId,
+        params.edgeId,
+        { ...body, expectedVersion: expectedVersionOf(headers, body.expectedVersion) },
+        caller,
+      ),
     }),
   }),
   route({
     method: 'DELETE',
     path: '/machines/:machineId/graph/edges/:edgeId',
     tag: 'graph',
-    summary: 'Delete a graph edge',
+    summary: 'Delete a graph edge (If-Match or expectedVersion for optimistic concurrency)',
     params: zEdgeParams,
+    body: zDeleteGraphElementRequest,
     status: 204,
-    errors: GUARD,
-    handle: ({ services, params, caller }) => services.graph.deleteEdge(params.machineId, params.edgeId, caller),
+    errors: VERSIONED,
+    handle: ({ services, params, caller, body, headers }) =>
+      services.graph.deleteEdge(params.machineId, params.edgeId, caller, {
+        expectedVersion: expectedVersionOf(headers, body.expectedVersion),
+      }),
   }),
 ];
