@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { appRouter } from '@mm/api';
 import type { Context } from '@mm/api';
-import { API_CALLER, AppError, createSecretBox, createServices, systemClock } from '@mm/core';
+import { API_CALLER, AppError, createSecretBox, createServices, systemClock, toAppError } from '@mm/core';
 import type { Caller, Clock, Services, Store } from '@mm/core';
 import { applyMigrations, createStore, openDatabase } from '@mm/db';
 import type { Database } from '@mm/db';
-import { restPlugin, routeTable, sendError } from '@mm/rest';
+import { RETRY_AFTER_SECONDS, restPlugin, routeTable, sendError } from '@mm/rest';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify from 'fastify';
@@ -58,27 +58,23 @@ function makeAuthenticate(env: Env) {
 
 export async function buildApp(opts: BuildOptions): Promise<App> {
   const { env } = opts;
-  const db = opts.db ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.MM_DATA_DIR }));
+  const db =
+    opts.db ??
+    (await openDatabase({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.MM_DATA_DIR,
+      pool: {
+        max: env.MM_DB_POOL_MAX,
+        connectTimeoutMs: env.MM_DB_CONNECT_TIMEOUT_MS,
+        statementTimeoutMs: env.MM_DB_STATEMENT_TIMEOUT_MS,
+      },
+    }));
   try {
     await applyMigrations(db.migrationAdapter);
   } catch (err) {
     if (!opts.db) await db.close();
     throw err;
   }
-  const { key } = loadSecretKey(env.MM_SECRET_KEY, env.MM_DATA_DIR);
-  const store = createStore(db.prisma);
-  const clock = opts.clock ?? systemClock;
-  const services = createServices({
-    store,
-    clock,
-    secrets: createSecretBox(key),
-    config: {
-      identityVerification: env.PEAQOS_MACHINE_IDENTITY_VERIFICATION,
-      runtimeTimeoutMs: env.MM_RUNTIME_TIMEOUT_MS,
-    },
-  });
-  await services.catalogue.loadDefaults();
-
   const authenticate = makeAuthenticate(env);
   const fastify = Fastify({
     logger: opts.logger === false ? false : loggerOptions(env.LOG_LEVEL),
@@ -94,6 +90,26 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       void sendError(reply, 'VALIDATION_ERROR', message);
     },
   });
+
+  const { key } = loadSecretKey(env.MM_SECRET_KEY, env.MM_DATA_DIR);
+  const store = createStore(db.prisma, { log: fastify.log });
+  const clock = opts.clock ?? systemClock;
+  const services = createServices({
+    store,
+    clock,
+    secrets: createSecretBox(key),
+    config: {
+      identityVerification: env.PEAQOS_MACHINE_IDENTITY_VERIFICATION,
+      runtimeTimeoutMs: env.MM_RUNTIME_TIMEOUT_MS,
+      graphMaxNodes: env.MM_GRAPH_MAX_NODES,
+    },
+  });
+  await services.catalogue.loadDefaults();
+  // Executions a crash or kill left `executing` are settled before this process serves. On the
+  // embedded database this process is the only one (the data folder is locked), so every running
+  // run is orphaned; on PostgreSQL only those whose claim lapsed (docs/concurrency.md).
+  const recovered = await services.tasks.recoverInterrupted({ everyRunning: db.kind === 'pglite' });
+  if (recovered) fastify.log.warn({ runs: recovered }, 'settled executions interrupted by an earlier stop');
 
   if (env.PEAQOS_REQUIRE_API_AUTH && parseApiKeys(env.MM_API_KEYS).size === 0) {
     fastify.log.warn('PEAQOS_REQUIRE_API_AUTH is on but MM_API_KEYS is empty: every API call will be refused');
@@ -130,9 +146,14 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       router: appRouter,
       createContext: ({ req }) => trpcContext(req.headers),
       onError({ error, path: procedure }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR' && !(error.cause instanceof AppError)) {
+        if (error.code === 'INTERNAL_SERVER_ERROR' && !toAppError(error.cause)) {
           fastify.log.error({ err: error.cause ?? error, procedure }, 'tRPC procedure failed');
         }
+      },
+      // A database outage is temporary: tRPC answers carry Retry-After like REST ones.
+      responseMeta({ errors }) {
+        const unavailable = errors.some((e) => toAppError(e.cause)?.code === 'DATABASE_UNAVAILABLE');
+        return unavailable ? { headers: { 'retry-after': RETRY_AFTER_SECONDS } } : {};
       },
     } satisfies FastifyTRPCPluginOptions<typeof appRouter>['trpcOptions'],
   });
@@ -156,8 +177,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     return sendError(reply, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`);
   });
 
-  const stopWorkers =
-    opts.workers === false ? () => Promise.resolve() : startWorkers({ services, env, log: fastify.log });
+  const workers = opts.workers === false ? null : startWorkers({ services, env, log: fastify.log });
   let closed = false;
   return {
     fastify,
@@ -168,8 +188,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     async close() {
       if (closed) return;
       closed = true;
-      await stopWorkers();
+      // Stop taking work, let requests (and the executions they carry) finish, then the passes.
       await fastify.close();
+      await services.tasks.executions.drain();
+      await workers?.stop();
       if (!opts.db) await db.close();
     },
   };

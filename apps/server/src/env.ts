@@ -23,6 +23,16 @@ export const zEnv = z.object({
   MM_RUNTIME_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** How often lapsed leases are swept (ms). */
   MM_LEASE_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** How often executions whose claim lapsed are settled as interrupted (ms). */
+  MM_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** Most nodes in one machine's graph; twice as many edges (context C5). */
+  MM_GRAPH_MAX_NODES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** PostgreSQL pool size, connect timeout and statement timeout (docs/faults.md). */
+  MM_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  MM_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(3_000),
+  MM_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Longest a graceful shutdown waits for executions in flight; unset: their own bound + 5 s. */
+  MM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The built console; defaults to apps/console/dist. */
   MM_CONSOLE_DIR: z.string().optional(),

@@ -6,13 +6,25 @@ async function main() {
   const env = parseEnv();
   const app = await buildApp({ env });
   let stopping = false;
+  // Graceful stop (docs/faults.md): stop accepting, let executions in flight finish within their
+  // bound, stop the passes, close the database. Past the deadline the process exits anyway and the
+  // next start's recovery settles whatever was left.
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.fastify.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const latest = app.services.tasks.executions.latestDeadline();
+    const waitMs = env.MM_SHUTDOWN_TIMEOUT_MS ?? Math.max(10_000, (latest ?? 0) - Date.now() + 5_000);
+    app.fastify.log.info(
+      { signal, executionsInFlight: app.services.tasks.executions.size, waitMs },
+      'shutting down: draining requests and executions in flight',
+    );
+    const force = setTimeout(() => {
+      app.fastify.log.error({ waitMs }, 'shutdown deadline passed; exiting with work in flight');
+      process.exit(1);
+    }, waitMs);
     force.unref();
     await app.close();
+    app.fastify.log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,29 +1,37 @@
 import type { Services } from '@mm/core';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Env } from './env.ts';
+import { startPeriodic } from './periodic.ts';
+import type { PeriodicLog, PeriodicWorker } from './periodic.ts';
 
 /**
- * Background work of the process: the lease sweeper turns endpoints whose agent stopped
- * heartbeating `unreachable`. Returns a stop function that waits for the sweep in flight.
+ * Background work of the process, each pass on the periodic helper: the lease sweeper turns
+ * endpoints whose agent stopped heartbeating `unreachable`; the recovery pass settles executions
+ * whose claim lapsed (a process that crashed or was killed). Returns a stop that waits for passes
+ * in flight.
  */
-export function startWorkers(opts: { services: Services; env: Env; log: FastifyBaseLogger }): () => Promise<void> {
-  let inFlight: Promise<void> | null = null;
-  const tick = () => {
-    if (inFlight) return;
-    inFlight = opts.services.runtimeEndpoints
-      .sweepLapsedLeases()
-      .then((n) => {
-        if (n) opts.log.info({ endpoints: n }, 'lapsed runtime endpoint leases marked unreachable');
-      })
-      .catch((err: unknown) => opts.log.error({ err }, 'lease sweep failed'))
-      .finally(() => {
-        inFlight = null;
-      });
-  };
-  const timer = setInterval(tick, opts.env.MM_LEASE_SWEEP_MS);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await inFlight;
+export function startWorkers(opts: { services: Services; env: Env; log: PeriodicLog }): {
+  workers: PeriodicWorker[];
+  stop(): Promise<void>;
+} {
+  const { services, env, log } = opts;
+  const workers = [
+    startPeriodic({
+      name: 'lease-sweep',
+      periodMs: env.MM_LEASE_SWEEP_MS,
+      pass: () => services.runtimeEndpoints.sweepLapsedLeases(),
+      log,
+    }),
+    startPeriodic({
+      name: 'execution-recovery',
+      periodMs: env.MM_RECOVERY_INTERVAL_MS,
+      pass: () => services.tasks.recoverInterrupted(),
+      log,
+    }),
+  ];
+  return {
+    workers,
+    async stop() {
+      await Promise.all(workers.map((w) => w.stop()));
+    },
   };
 }

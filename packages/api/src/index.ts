@@ -1,4 +1,3 @@
 export { appRouter, createCaller } from './root.ts';
 export type { AppRouter } from './root.ts';
 export type { Context } from './context.ts';
-export { zodIssuesToDetails } from './zod-details.ts';

@@ -1,27 +1,22 @@
 import { ERROR_TABLE } from '@mm/contracts';
 import type { ErrorCode } from '@mm/contracts';
-import { AppError } from '@mm/core';
+import { toAppError } from '@mm/core';
 import { initTRPC, TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
 import type { z } from 'zod';
 import type { Context } from './context.ts';
-import { zodIssuesToDetails } from './zod-details.ts';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    const cause = error.cause;
+    const cause = toAppError(error.cause);
     let code: ErrorCode = 'INTERNAL_ERROR';
     let details: Record<string, unknown> | undefined;
     let extra: Record<string, unknown> | undefined;
     let message = shape.message;
-    if (cause instanceof AppError) {
+    if (cause) {
       code = cause.code;
       details = cause.details;
       extra = cause.extra;
-    } else if (cause instanceof ZodError) {
-      code = 'VALIDATION_ERROR';
-      details = zodIssuesToDetails(cause);
-      message = 'request input is invalid';
+      message = cause.message;
     } else if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') {
       code = 'VALIDATION_ERROR';
     } else if (error.code === 'NOT_FOUND') {
@@ -54,8 +49,8 @@ const t = initTRPC.context<Context>().create({
  */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
+  const cause = result.ok ? null : toAppError(result.error.cause);
+  if (!result.ok && cause) {
     throw new TRPCError({ code: ERROR_TABLE[cause.code].trpc, message: cause.message, cause });
   }
   return result;

@@ -10,3 +10,4 @@ export * from './tasks.ts';
 export * from './policies.ts';
 export * from './audit.ts';
 export * from './health.ts';
+export * from './zod-fields.ts';

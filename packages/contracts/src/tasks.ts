@@ -21,6 +21,28 @@ export const TASK_STATUSES = [
 export const zTaskStatus = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof zTaskStatus>;
 
+/**
+ * The task state machine as data (context B4/B9, docs/concurrency.md): which statuses allow each
+ * action, and what an execution settles to. Core enforces it with conditional updates; the console
+ * reads it to enable its buttons.
+ */
+export const TASK_ACTIONS = {
+  discover: ['queued', 'resolved', 'failed'],
+  resolve: ['queued', 'resolved', 'failed'],
+  execute: ['resolved', 'failed'],
+} as const satisfies Record<string, readonly TaskStatus[]>;
+export type TaskAction = keyof typeof TASK_ACTIONS;
+
+/** What `executing` settles to, by how the walk ended. */
+export const TASK_SETTLES = { served: 'completed', handoff: 'handed_off', failed: 'failed' } as const satisfies Record<
+  string,
+  TaskStatus
+>;
+
+export function taskAllows(action: TaskAction, status: TaskStatus): boolean {
+  return (TASK_ACTIONS[action] as readonly TaskStatus[]).includes(status);
+}
+
 export const MAX_CANDIDATES = { min: 1, max: 25, default: 10 } as const;
 const zMaxCandidates = z
   .number({ message: 'must be a number' })

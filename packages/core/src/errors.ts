@@ -1,4 +1,6 @@
+import { zodIssuesToFields } from '@mm/contracts';
 import type { ErrorCode } from '@mm/contracts';
+import { ZodError } from 'zod';
 
 /** The one error type of the domain; the edges map `code` through the table in contracts. */
 export class AppError extends Error {
@@ -20,3 +22,16 @@ export const notFound = (what: string, id: string) => new AppError('NOT_FOUND', 
 
 export const validation = (message: string, fields?: Record<string, string>) =>
   new AppError('VALIDATION_ERROR', message, fields ? { fields } : undefined);
+
+/**
+ * The one place the edges (REST and tRPC) turn a thrown value into an `AppError`: our own errors
+ * pass through, zod failures become VALIDATION_ERROR with the failing fields. Database errors were
+ * already translated by the store (packages/db/src/errors.ts). `null` means a bug: answer 500.
+ */
+export function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) {
+    return new AppError('VALIDATION_ERROR', 'request input is invalid', { fields: zodIssuesToFields(err) });
+  }
+  return null;
+}

@@ -40,6 +40,8 @@ export interface AuditInput {
 
 export interface AuditRepo {
   record(event: AuditInput): Promise<AuditEventView>;
+  /** Many events in one statement (set-based background passes). */
+  recordMany(events: AuditInput[]): Promise<void>;
   list(
     filter: { type?: string | undefined; resourceType?: string | undefined; resourceId?: string | undefined },
     page: Page,
@@ -151,8 +153,16 @@ export interface RuntimeEndpointRepo {
   getCredential(machineId: string, providerKey: string): Promise<string | null>;
   /** Renew the lease of every endpoint owned by `agentId`. */
   renewAgentLeases(agentId: string, leaseExpiresAt: Date): Promise<RuntimeEndpointView[]>;
-  /** Endpoints with a lapsed lease that are not yet `unreachable`. */
-  listLapsed(now: Date): Promise<RuntimeEndpointView[]>;
+  /** Locks and reads every endpoint an agent owns, until the transaction ends. */
+  lockAgentEndpoints(agentId: string): Promise<RuntimeEndpointView[]>;
+  /**
+   * Turns up to `limit` endpoints whose lease lapsed `unreachable` in one statement, skipping rows
+   * another transaction holds; answers each with the status it had.
+   */
+  sweepLapsed(
+    now: Date,
+    limit: number,
+  ): Promise<{ endpoint: RuntimeEndpointView; from: RuntimeEndpointView['status'] }[]>;
   setStatus(
     id: string,
     patch: { status?: RuntimeEndpointView['status']; lastCheckedAt?: Date; lastHealthyAt?: Date },
@@ -169,6 +179,10 @@ export interface AgentRepo {
   get(id: string): Promise<MachineAgentView | null>;
   getTokenHash(id: string): Promise<string | null>;
   list(machineId: string, page: Page): Promise<ListResponse<MachineAgentView>>;
+  /** Reads the agent and holds its row lock until the transaction ends. */
+  lock(id: string): Promise<MachineAgentView | null>;
+  /** `active` with `lastSeenAt`, only while not `revoked`; null when it is. */
+  markSeen(id: string, at: Date): Promise<MachineAgentView | null>;
   update(id: string, patch: { status?: MachineAgentView['status']; lastSeenAt?: Date }): Promise<MachineAgentView>;
 }
 
@@ -210,6 +224,12 @@ export interface TaskRepo {
   ): Promise<TaskView>;
   /** Moves the task to `to` only if it is in one of `from`; false when another writer won. */
   transition(taskId: string, from: readonly TaskView['status'][], to: TaskView['status']): Promise<boolean>;
+  /** `resolved` with a new route, only from one of `from`; null when another writer won. */
+  resolveTo(taskId: string, from: readonly TaskView['status'][], routeId: string): Promise<TaskView | null>;
+  /** The execution claim: `executing`, held by `runId`, only from one of `from`. */
+  claim(taskId: string, from: readonly TaskView['status'][], runId: string): Promise<boolean>;
+  /** Ends the claim of `runId` (only while it still holds it); null when recovery took it. */
+  settle(taskId: string, runId: string, status: TaskView['status'], outcomeId: string | null): Promise<TaskView | null>;
 }
 
 export interface RouteRepo {
@@ -226,7 +246,17 @@ export interface OutcomeRepo {
 }
 
 export interface RunRepo {
-  create(input: Omit<RunView, 'id' | 'createdAt' | 'updatedAt'>): Promise<RunView>;
+  create(input: Omit<RunView, 'id' | 'createdAt' | 'updatedAt'> & { leaseExpiresAt?: Date | null }): Promise<RunView>;
+  /** Settles a run only while it is `running`; null when someone else settled it. */
+  settleRunning(
+    id: string,
+    patch: Partial<Omit<RunView, 'id' | 'createdAt' | 'updatedAt' | 'machineId'>>,
+  ): Promise<RunView | null>;
+  /**
+   * Locks up to `limit` running runs whose claim lapsed (or every running run, when the caller
+   * knows no other process can hold one), skipping runs another pass holds.
+   */
+  claimLapsed(now: Date, limit: number, everyRunning: boolean): Promise<RunView[]>;
   get(id: string): Promise<RunView | null>;
   update(id: string, patch: Partial<Omit<RunView, 'id' | 'createdAt' | 'updatedAt' | 'machineId'>>): Promise<RunView>;
   list(

@@ -54,13 +54,42 @@ export function pgliteFactory(client: PGlite): SqlMigrationAwareDriverAdapterFac
   };
 }
 
+// Creating migrations happens on PGlite (see docs/database.md), so the PostgreSQL factory refuses
+// to hand out a shadow database rather than silently connecting to the main one (adapter-pg
+// 7.10.1's behaviour).
+export interface PoolOptions {
+  /** Connections in the pool (default 10). */
+  max?: number;
+  /** How long to wait for a new connection before failing (default 3 s). */
+  connectTimeoutMs?: number;
+  /** Server-side statement timeout, and a client-side read timeout 1 s past it (default 30 s). */
+  statementTimeoutMs?: number;
+}
+
 /**
- * A migration-aware factory for a PostgreSQL server. Creating migrations happens on PGlite (see
- * docs/database.md), so this factory refuses to hand out a shadow database rather than silently
- * connecting to the main one (adapter-pg 7.10.1's behaviour).
+ * A migration-aware factory for a PostgreSQL server. Every connection has a connect timeout and a
+ * statement timeout enforced on both sides, so a database that hangs turns into errors (503)
+ * instead of requests that never end (docs/faults.md).
  */
-export function pgFactory(connectionString: string): SqlMigrationAwareDriverAdapterFactory {
-  const inner = new PrismaPg({ connectionString });
+export function pgFactory(connectionString: string, pool: PoolOptions = {}): SqlMigrationAwareDriverAdapterFactory {
+  const statementTimeoutMs = pool.statementTimeoutMs ?? 30_000;
+  const inner = new PrismaPg(
+    {
+      connectionString,
+      max: pool.max ?? 10,
+      connectionTimeoutMillis: pool.connectTimeoutMs ?? 3_000,
+      statement_timeout: statementTimeoutMs,
+      // pg's client-side timeout: also covers a server that stopped answering altogether.
+      query_timeout: statementTimeoutMs + 1_000,
+      idle_in_transaction_session_timeout: 120_000,
+      keepAlive: true,
+    },
+    {
+      // A terminated idle connection is dropped from the pool; the next query opens another.
+      onPoolError: () => undefined,
+      onConnectionError: () => undefined,
+    },
+  );
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,

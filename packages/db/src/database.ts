@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { pgFactory, pgliteFactory } from './adapters.ts';
+import type { PoolOptions } from './adapters.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
@@ -14,6 +15,8 @@ export interface DatabaseOptions {
   dataDir: string;
   /** `memory` opens a throwaway in-memory PGlite (tests). */
   inMemory?: boolean;
+  /** PostgreSQL pool settings. */
+  pool?: PoolOptions;
 }
 
 export interface Database {
@@ -98,7 +101,7 @@ function redactUrl(url: string): string {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const url = options.databaseUrl;
-    const factory = pgFactory(url);
+    const factory = pgFactory(url, options.pool);
     const prisma = new PrismaClient({ adapter: factory });
     return {
       kind: 'postgresql',

@@ -1,6 +1,8 @@
 export { openDatabase, lockDataDir, DataDirLockedError } from './database.ts';
 export type { Database, DatabaseKind, DatabaseOptions } from './database.ts';
 export { createStore } from './store.ts';
+export type { StoreLog, StoreOptions } from './store.ts';
+export { DatabaseUnavailableError, translateDbError, unavailableReason } from './errors.ts';
 export {
   applyMigrations,
   createMigration,

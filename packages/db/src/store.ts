@@ -1,6 +1,5 @@
-import { AppError } from '@mm/core';
 import type { Repos, Store } from '@mm/core';
-import { Prisma } from './generated/prisma/client.ts';
+import { DatabaseUnavailableError, translateDbError } from './errors.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { agentRepo } from './repos/agents.ts';
 import { auditRepo } from './repos/audit.ts';
@@ -30,36 +29,93 @@ function reposOf(db: Tx): Repos {
   };
 }
 
+export interface StoreLog {
+  warn(obj: Record<string, unknown>, msg: string): void;
+  info(obj: Record<string, unknown>, msg: string): void;
+}
+
 /**
- * A unique violation means a concurrent writer won a race the service had checked for (two creates
- * of one identityRef, say): answer 409, never 500.
+ * Tracks outage episodes so the log gets one line when the database goes away and one when it
+ * is back, not a stack per request (docs/faults.md).
  */
-function conflictOf(err: unknown): AppError | null {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') return null;
-  const target = JSON.stringify(err.meta ?? {});
-  if (target.includes('identityRef') && target.includes('Machine')) {
-    return new AppError('MACHINE_IDENTITY_EXISTS', 'a machine with this identityRef exists');
+function outageTracker(log: StoreLog | undefined) {
+  let downSince: number | null = null;
+  return {
+    failed(reason: string) {
+      if (downSince !== null) return;
+      downSince = Date.now();
+      log?.warn({ reason }, 'database unavailable: answering 503 DATABASE_UNAVAILABLE until it returns');
+    },
+    ok() {
+      if (downSince === null) return;
+      const downMs = Date.now() - downSince;
+      downSince = null;
+      log?.info({ downMs }, 'database available again');
+    },
+  };
+}
+
+type Tracker = ReturnType<typeof outageTracker>;
+
+async function guarded<T>(tracker: Tracker, fn: () => Promise<T>): Promise<T> {
+  try {
+    const result = await fn();
+    tracker.ok();
+    return result;
+  } catch (err) {
+    const translated = translateDbError(err);
+    if (translated instanceof DatabaseUnavailableError) tracker.failed(translated.reason);
+    throw translated;
   }
-  return new AppError('VERSION_CONFLICT', 'a concurrent change conflicted with this one; retry');
+}
+
+/** Every repository method goes through `guarded`: errors leave the store as `AppError`s. */
+function guardRepos(repos: Repos, tracker: Tracker): Repos {
+  const out: Record<string, unknown> = {};
+  for (const [name, repo] of Object.entries(repos) as [string, Record<string, unknown>][]) {
+    const wrapped: Record<string, unknown> = {};
+    for (const [method, fn] of Object.entries(repo)) {
+      wrapped[method] =
+        typeof fn === 'function'
+          ? (...args: unknown[]) => guarded(tracker, () => (fn as (...a: unknown[]) => Promise<unknown>)(...args))
+          : fn;
+    }
+    out[name] = wrapped;
+  }
+  return out as unknown as Repos;
+}
+
+export interface StoreOptions {
+  log?: StoreLog;
+  /** How long `ping` waits before calling the database down (`/health` answers within 2 s). */
+  pingTimeoutMs?: number;
 }
 
 /** The Prisma implementation of the domain's `Store`. */
-export function createStore(prisma: PrismaClient): Store {
+export function createStore(prisma: PrismaClient, opts: StoreOptions = {}): Store {
+  const tracker = outageTracker(opts.log);
+  const pingTimeoutMs = opts.pingTimeoutMs ?? 1500;
   return {
-    ...reposOf(prisma),
-    transaction: async (fn) => {
-      try {
-        return await prisma.$transaction((tx) => fn(reposOf(tx)), { maxWait: 15_000, timeout: 30_000 });
-      } catch (err) {
-        throw conflictOf(err) ?? err;
-      }
-    },
+    ...guardRepos(reposOf(prisma), tracker),
+    transaction: (fn) =>
+      guarded(tracker, () =>
+        prisma.$transaction((tx) => fn(guardRepos(reposOf(tx), tracker)), { maxWait: 15_000, timeout: 60_000 }),
+      ),
     async ping() {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), pingTimeoutMs);
+      });
       try {
-        await prisma.$queryRawUnsafe('SELECT 1');
-        return true;
-      } catch {
-        return false;
+        return await Promise.race([
+          guarded(tracker, () => prisma.$queryRawUnsafe('SELECT 1')).then(
+            () => true,
+            () => false,
+          ),
+          timeout,
+        ]);
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

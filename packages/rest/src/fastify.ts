@@ -1,6 +1,6 @@
-import { ERROR_TABLE } from '@mm/contracts';
+import { ERROR_TABLE, zodIssuesToFields } from '@mm/contracts';
 import type { ErrorBody, ErrorCode } from '@mm/contracts';
-import { AppError } from '@mm/core';
+import { AppError, toAppError } from '@mm/core';
 import type { Caller, Services } from '@mm/core';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -18,6 +18,9 @@ export interface RestOptions {
   version: string;
 }
 
+/** Seconds a client should wait before retrying while the database is unavailable. */
+export const RETRY_AFTER_SECONDS = '2';
+
 export function sendError(
   reply: FastifyReply,
   code: ErrorCode,
@@ -29,15 +32,9 @@ export function sendError(
     ...extra,
     error: { code, message, ...(details && { details }) },
   };
+  // A database outage is temporary: say when to come back (docs/faults.md).
+  if (code === 'DATABASE_UNAVAILABLE') void reply.header('retry-after', RETRY_AFTER_SECONDS);
   return reply.code(ERROR_TABLE[code].http).type('application/json').send(body);
-}
-
-function issuesOf(part: string, error: z.ZodError, into: Record<string, string>) {
-  for (const issue of error.issues) {
-    const path = issue.path.map(String).join('.');
-    const key = part === 'body' ? path || '(body)' : path ? `${path}` : `(${part})`;
-    into[key] ??= issue.message;
-  }
 }
 
 function describeFields(fields: Record<string, string>): string {
@@ -79,7 +76,8 @@ export function restPlugin(opts: RestOptions) {
     });
 
     app.setErrorHandler((err: FastifyError, req, reply) => {
-      if (err instanceof AppError) return sendError(reply, err.code, err.message, err.details, err.extra);
+      const appError = toAppError(err);
+      if (appError) return sendError(reply, appError.code, appError.message, appError.details, appError.extra);
       switch (err.code) {
         case 'MM_INVALID_JSON':
           return sendError(reply, 'VALIDATION_ERROR', 'request body is not valid JSON');
@@ -126,7 +124,7 @@ export function restPlugin(opts: RestOptions) {
             if (!schema) return undefined;
             const res = schema.safeParse(value);
             if (!res.success) {
-              issuesOf(part, res.error, fields);
+              zodIssuesToFields(res.error, part, fields);
               return undefined;
             }
             return res.data;

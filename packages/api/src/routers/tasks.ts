@@ -18,22 +18,18 @@ export const tasksRouter = router({
     ctx.services.tasks.list(input.machineId, input),
   ),
   get: procedureWith(zTaskParams).query(({ ctx, input }) => ctx.services.tasks.get(input.machineId, input.taskId)),
-  create: procedureWith(zMachineIdParams.extend(zCreateTaskRequest.shape)).mutation(({ ctx, input }) => {
-    const { machineId, ...body } = input;
-    return ctx.services.tasks.create(machineId, body, ctx.caller);
-  }),
-  discover: procedureWith(zTaskParams.extend(zDiscoverTaskRequest.shape)).mutation(({ ctx, input }) => {
-    const { machineId, taskId, ...body } = input;
-    return ctx.services.tasks.discover(machineId, taskId, body, ctx.caller);
-  }),
-  resolve: procedureWith(zTaskParams.extend(zDiscoverTaskRequest.shape)).mutation(({ ctx, input }) => {
-    const { machineId, taskId, ...body } = input;
-    return ctx.services.tasks.resolve(machineId, taskId, body, ctx.caller);
-  }),
-  execute: procedureWith(zTaskParams.extend(zExecuteTaskRequest.shape)).mutation(({ ctx, input }) => {
-    const { machineId, taskId, ...body } = input;
-    return ctx.services.tasks.execute(machineId, taskId, body, ctx.caller);
-  }),
+  create: procedureWith(zMachineIdParams.extend(zCreateTaskRequest.shape)).mutation(({ ctx, input }) =>
+    ctx.services.tasks.create(input, ctx.caller),
+  ),
+  discover: procedureWith(zTaskParams.extend(zDiscoverTaskRequest.shape)).mutation(({ ctx, input }) =>
+    ctx.services.tasks.discover(input, ctx.caller),
+  ),
+  resolve: procedureWith(zTaskParams.extend(zDiscoverTaskRequest.shape)).mutation(({ ctx, input }) =>
+    ctx.services.tasks.resolve(input, ctx.caller),
+  ),
+  execute: procedureWith(zTaskParams.extend(zExecuteTaskRequest.shape)).mutation(({ ctx, input }) =>
+    ctx.services.tasks.execute(input, ctx.caller),
+  ),
   listRoutes: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zByTaskQuery.shape)).query(
     ({ ctx, input }) => ctx.services.tasks.listRoutes(input.machineId, input),
   ),

@@ -89,9 +89,8 @@ async function authorizeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatReque
  * had lapsed (and so was swept to `unreachable`) comes back `active` (context B9).
  */
 async function renewLeases(tx: Repos, agent: MachineAgentView, now: Date, leaseExpiresAt: Date) {
-  const before = (await tx.endpoints.listAll(agent.machineId)).filter(
-    (e) => e.source === 'agent' && e.agentId === agent.id,
-  );
+  // Locked first, so a lease sweep cannot flip one of them between this read and the renewal.
+  const before = await tx.endpoints.lockAgentEndpoints(agent.id);
   const lapsed = new Set(
     before
       .filter((e) => e.status === 'unreachable' && e.leaseExpiresAt !== null && new Date(e.leaseExpiresAt) < now)
@@ -122,7 +121,12 @@ async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, 
   const leaseSeconds = req.leaseSeconds ?? LEASE_SECONDS.default;
   const leaseExpiresAt = new Date(now.getTime() + leaseSeconds * 1000);
   const actor = agentActor(agent.id);
-  const item = await tx.agents.update(agent.id, { status: 'active', lastSeenAt: now });
+  // The first write takes the agent's row lock and is conditional on not `revoked`: a revoke that
+  // committed since the checks above wins, and this heartbeat writes nothing (docs/concurrency.md).
+  const item = await tx.agents.markSeen(agent.id, now);
+  if (!item) {
+    throw new AppError('AGENT_PAIRING_INACTIVE', `machine agent ${agent.id} is revoked`, { status: 'revoked' });
+  }
   let endpoints: RuntimeEndpointView[];
   if (req.endpoints?.length) {
     endpoints = [];
@@ -195,11 +199,15 @@ export function createAgentService(deps: CoreDeps) {
       return agent;
     },
 
-    /** Revoking a revoked agent changes nothing, so it writes no event. */
+    /**
+     * Revoking is final (context C1): under the agent's row lock, the agent turns `revoked` and every
+     * endpoint it owns turns `unreachable` (audited, reason `agent revoked`) in one transaction.
+     * Revoking a revoked agent changes nothing, so it writes no event.
+     */
     async revoke(machineId: string, agentId: string, caller: Caller): Promise<MachineAgentView> {
       return store.transaction(async (tx) => {
         await requireActiveMachine(tx, config, machineId);
-        const agent = await tx.agents.get(agentId);
+        const agent = await tx.agents.lock(agentId);
         if (!agent || agent.machineId !== machineId) throw notFound('machine agent', agentId);
         if (agent.status === 'revoked') return agent;
         const item = await tx.agents.update(agentId, { status: 'revoked' });
@@ -210,6 +218,18 @@ export function createAgentService(deps: CoreDeps) {
           resourceId: agentId,
           payload: { agent: item, previousStatus: agent.status },
         });
+        const now = deps.clock.now();
+        for (const endpoint of await tx.endpoints.lockAgentEndpoints(agentId)) {
+          if (endpoint.status === 'unreachable') continue;
+          const updated = await tx.endpoints.setStatus(endpoint.id, { status: 'unreachable', lastCheckedAt: now });
+          await tx.audit.record({
+            actor: caller.actor,
+            type: 'runtime-endpoint.status-changed',
+            resourceType: 'runtime-endpoint',
+            resourceId: endpoint.id,
+            payload: { endpoint: updated, from: endpoint.status, to: 'unreachable', reason: 'agent revoked' },
+          });
+        }
         return item;
       });
     },

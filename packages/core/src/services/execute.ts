@@ -11,6 +11,7 @@ import type {
   TaskResolution,
   TaskView,
 } from '@mm/contracts';
+import { TASK_ACTIONS, TASK_SETTLES, taskAllows } from '@mm/contracts';
 import type { Caller } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { walk } from './execute-walk.ts';
@@ -19,24 +20,38 @@ import { requireActiveMachine } from './machine-guard.ts';
 
 export type { ExecuteDeps } from './execute-walk.ts';
 
-/** Phase 1: claim the task (resolved|failed → executing) and open a run, in one transaction. */
+/** Slack on top of the walk's bound before a claim counts as lapsed (commit, settle). */
+const CLAIM_MARGIN_MS = 5_000;
+
+/** How long a walk over `route` may take at most: every hop times out (docs/concurrency.md). */
+export function walkBoundMs(route: RouteView, runtimeTimeoutMs: number): number {
+  return (1 + route.fallbackChain.length) * runtimeTimeoutMs + CLAIM_MARGIN_MS;
+}
+
+const stateConflict = (status: TaskView['status']) =>
+  new AppError('TASK_STATE_CONFLICT', `cannot execute a task that is ${status}`, {
+    status,
+    allowed: TASK_ACTIONS.execute,
+  });
+
+/**
+ * Phase 1, one transaction: open a run and claim the task for it with a compare-and-set
+ * (resolved|failed → executing, held by the run). Of two executes racing, one claim matches; the
+ * other rolls back its run and answers 409, so at most one run of a task is ever `running`.
+ */
 async function start(deps: ExecuteDeps, machineId: string, taskId: string, caller: Caller) {
   return deps.store.transaction(async (tx) => {
     await requireActiveMachine(tx, deps.config, machineId);
     const task = await tx.tasks.get(machineId, taskId);
     if (!task) throw notFound('task', taskId);
     if (task.status === 'completed' || task.status === 'executing' || task.status === 'handed_off') {
-      throw new AppError('TASK_STATE_CONFLICT', `cannot execute a task that is ${task.status}`, {
-        status: task.status,
-      });
+      throw stateConflict(task.status);
     }
     const route = task.routeId ? await tx.routes.get(task.routeId) : null;
-    if (!route || (task.status !== 'resolved' && task.status !== 'failed')) {
+    if (!route || !taskAllows('execute', task.status)) {
       throw new AppError('ROUTE_REQUIRED', 'resolve the task before executing it (POST …/resolve)');
     }
-    if (!(await tx.tasks.transition(taskId, ['resolved', 'failed'], 'executing'))) {
-      throw new AppError('TASK_STATE_CONFLICT', 'the task changed state while starting; try again');
-    }
+    const leaseExpiresAt = new Date(deps.clock.now().getTime() + walkBoundMs(route, deps.config.runtimeTimeoutMs));
     const run = await tx.runs.create({
       machineId,
       taskId,
@@ -48,7 +63,12 @@ async function start(deps: ExecuteDeps, machineId: string, taskId: string, calle
       serviceId: route.selectedServiceId,
       summary: null,
       attempts: [],
+      leaseExpiresAt,
     });
+    if (!(await tx.tasks.claim(taskId, TASK_ACTIONS.execute, run.id))) {
+      const now = await tx.tasks.get(machineId, taskId);
+      throw stateConflict(now?.status ?? 'executing');
+    }
     await tx.audit.record({
       actor: caller.actor,
       type: 'run.started',
@@ -86,6 +106,15 @@ async function settle(
   const { task, route, run } = ctx;
   const status = w.kind === 'served' ? 'completed' : w.kind === 'handoff' ? 'external' : 'failed';
   return deps.store.transaction(async (tx) => {
+    // The claim must still be ours: if this walk outlived its lease, recovery already settled the
+    // run as interrupted and the task may be running again under another claim.
+    const settledTask = await tx.tasks.settle(task.id, run.id, TASK_SETTLES[w.kind], null);
+    if (!settledTask) {
+      throw new AppError(
+        'TASK_STATE_CONFLICT',
+        'this execution outlived its claim and was settled as interrupted; execute the task again',
+      );
+    }
     const outcome = await tx.outcomes.create({
       machineId: task.machineId,
       taskId: task.id,
@@ -101,7 +130,7 @@ async function settle(
       errorMessage: w.kind === 'failed' ? w.message : null,
       result: w.kind === 'served' ? w.result : null,
     });
-    const settledRun = await tx.runs.update(run.id, {
+    const settledRun = await tx.runs.settleRunning(run.id, {
       status,
       outcomeId: outcome.id,
       skillKey: w.hop.skillKey,
@@ -110,15 +139,12 @@ async function settle(
       attempts: w.attempts,
       summary: summaryOf(w, 1 + route.fallbackChain.length),
     });
+    if (!settledRun) throw new AppError('TASK_STATE_CONFLICT', 'the run was settled by someone else');
     const routeStatus = w.kind === 'served' ? 'completed' : w.kind === 'handoff' ? 'handed_off' : 'failed';
     const settledRoute = await tx.routes.update(route.id, {
       status: routeStatus,
     });
-    const taskStatus = w.kind === 'served' ? 'completed' : w.kind === 'handoff' ? 'handed_off' : 'failed';
-    const settledTask = await tx.tasks.update(task.id, {
-      status: taskStatus,
-      outcomeId: outcome.id,
-    });
+    const finalTask = await tx.tasks.update(task.id, { outcomeId: outcome.id });
     const now = deps.clock.now();
     for (const a of w.attempts) {
       if (!a.providerKey || (a.status !== 'succeeded' && a.status !== 'failed')) continue;
@@ -136,7 +162,7 @@ async function settle(
       resourceType: 'task',
       resourceId: task.id,
       payload: {
-        task: settledTask,
+        task: finalTask,
         route: settledRoute,
         run: settledRun,
         outcome: { ...outcome, result: undefined },
@@ -166,14 +192,50 @@ async function resolutionOf(deps: ExecuteDeps, route: RouteView, w: Walk): Promi
   return { kind: 'native', candidate };
 }
 
+/**
+ * Executions in flight in this process, so a graceful shutdown can wait for them (each is bounded
+ * by its claim's lease) instead of leaving tasks `executing` (docs/faults.md).
+ */
+export function createExecutionTracker() {
+  const inFlight = new Map<Promise<unknown>, number>();
+  return {
+    track<T>(work: Promise<T>, deadline: number): Promise<T> {
+      inFlight.set(work, deadline);
+      const forget = () => inFlight.delete(work);
+      work.then(forget, forget);
+      return work;
+    },
+    get size() {
+      return inFlight.size;
+    },
+    /** When the last execution in flight must have ended (epoch ms), or null when none runs. */
+    latestDeadline(): number | null {
+      return inFlight.size ? Math.max(...inFlight.values()) : null;
+    },
+    async drain(): Promise<void> {
+      await Promise.allSettled([...inFlight.keys()]);
+    },
+  };
+}
+export type ExecutionTracker = ReturnType<typeof createExecutionTracker>;
+
 export async function executeTask(
+  deps: ExecuteDeps & { tracker?: ExecutionTracker },
+  req: ExecuteTaskRequest & { machineId: string; taskId: string },
+  caller: Caller,
+): Promise<ExecuteTaskResponse> {
+  const ctx = await start(deps, req.machineId, req.taskId, caller);
+  const deadline = deps.clock.now().getTime() + walkBoundMs(ctx.route, deps.config.runtimeTimeoutMs);
+  const work = finish(deps, ctx, req, caller);
+  return deps.tracker ? deps.tracker.track(work, deadline) : work;
+}
+
+async function finish(
   deps: ExecuteDeps,
-  machineId: string,
-  taskId: string,
+  ctx: { task: TaskView; route: RouteView; run: RunView },
   req: ExecuteTaskRequest,
   caller: Caller,
 ): Promise<ExecuteTaskResponse> {
-  const ctx = await start(deps, machineId, taskId, caller);
   let w: Walk;
   try {
     w = await walk(deps, ctx.task, ctx.route, req.input ?? ctx.task.input);
@@ -201,4 +263,65 @@ export async function executeTask(
     });
   }
   return { item: outcome, run, resolution };
+}
+
+export const INTERRUPTED_MESSAGE =
+  'the execution was interrupted (the server stopped or lost it before it finished); execute the task again';
+
+/**
+ * The recovery pass (context C1, docs/concurrency.md): settles running runs whose claim lapsed as
+ * failed/interrupted, with their outcome, route, task and audit event, in one transaction per
+ * batch. Runs are taken with SKIP LOCKED, and the task's settle is conditional on the lapsed
+ * run still holding the claim, so with several processes each run is settled once. At start on the
+ * embedded database (one process by construction) every running run is orphaned: `everyRunning`.
+ */
+export async function recoverInterruptedRuns(
+  deps: Pick<ExecuteDeps, 'store' | 'clock'>,
+  opts: { everyRunning?: boolean; batch?: number; actor: string } = { actor: 'system:machine-markets' },
+): Promise<number> {
+  const batch = opts.batch ?? 100;
+  let settled = 0;
+  for (;;) {
+    const n = await deps.store.transaction(async (tx) => {
+      const runs = await tx.runs.claimLapsed(deps.clock.now(), batch, opts.everyRunning ?? false);
+      for (const run of runs) {
+        const route = run.routeId ? await tx.routes.get(run.routeId) : null;
+        const hop = {
+          skillKey: run.skillKey ?? route?.selectedSkillKey ?? 'unknown',
+          serviceId: run.serviceId ?? route?.selectedServiceId ?? 'unknown',
+          executionMode: run.executionMode ?? route?.executionMode ?? 'native',
+        };
+        const outcome = await tx.outcomes.create({
+          machineId: run.machineId,
+          taskId: run.taskId,
+          routeId: run.routeId ?? '',
+          status: 'failed',
+          ...hop,
+          receiptRef: null,
+          logsRef: `runs/${run.id}`,
+          externalRef: null,
+          errorCode: 'RUNTIME_ERROR',
+          errorMessage: INTERRUPTED_MESSAGE,
+          result: null,
+        });
+        const failedRun = await tx.runs.settleRunning(run.id, {
+          status: 'failed',
+          outcomeId: outcome.id,
+          summary: `failed: ${INTERRUPTED_MESSAGE}`,
+        });
+        const failedRoute = route ? await tx.routes.update(route.id, { status: 'failed' }) : null;
+        const task = await tx.tasks.settle(run.taskId, run.id, 'failed', outcome.id);
+        await tx.audit.record({
+          actor: opts.actor,
+          type: 'task.failed',
+          resourceType: 'task',
+          resourceId: run.taskId,
+          payload: { task, route: failedRoute, run: failedRun, outcome, reason: 'interrupted' },
+        });
+      }
+      return runs.length;
+    });
+    settled += n;
+    if (n < batch) return settled;
+  }
 }

@@ -185,12 +185,7 @@ export function createGraphService({ store, config }: CoreDeps) {
      * (they fail their foreign key), so the edges read next are all the edges the cascade removes:
      * each gets its `graph.edge.deleted` event (context B9, docs/concurrency.md).
      */
-    deleteNode(
-      machineId: string,
-      nodeId: string,
-      caller: Caller,
-      req: DeleteGraphElementRequest = {},
-    ): Promise<void> {
+    deleteNode(machineId: string, nodeId: string, caller: Caller, req: DeleteGraphElementRequest = {}): Promise<void> {
       return write(machineId, caller, async (tx, audit) => {
         const node = await lockNode(tx, machineId, nodeId, req.expectedVersion);
         for (const edge of await tx.graph.edgesOfNode(nodeId)) {
@@ -236,12 +231,7 @@ export function createGraphService({ store, config }: CoreDeps) {
       });
     },
 
-    deleteEdge(
-      machineId: string,
-      edgeId: string,
-      caller: Caller,
-      req: DeleteGraphElementRequest = {},
-    ): Promise<void> {
+    deleteEdge(machineId: string, edgeId: string, caller: Caller, req: DeleteGraphElementRequest = {}): Promise<void> {
       return write(machineId, caller, async (tx, audit) => {
         const edge = await lockEdge(tx, machineId, edgeId, req.expectedVersion);
         await tx.graph.deleteEdge(edgeId);

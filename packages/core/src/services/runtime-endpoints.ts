@@ -66,35 +66,36 @@ export async function upsertEndpointIn(
 export function createRuntimeEndpointService({ store, config, secrets, clock }: CoreDeps) {
   return {
     /**
-     * Turns endpoints whose lease lapsed `unreachable`, each with its audit event (context B9);
-     * the next heartbeat brings them back. Returns how many changed.
+     * Turns endpoints whose lease lapsed `unreachable` (context B9), set-based: each batch is one
+     * claiming UPDATE (SKIP LOCKED, conditional on the old status) and one audit INSERT in one
+     * transaction, so with several processes every lapse is turned and audited exactly once
+     * (docs/concurrency.md). The next heartbeat brings them back. Returns how many changed.
      */
-    async sweepLapsedLeases(): Promise<number> {
-      const now = clock.now();
-      const lapsed = await store.endpoints.listLapsed(now);
-      for (const endpoint of lapsed) {
-        await store.transaction(async (tx) => {
-          const current = await tx.endpoints.get(endpoint.machineId, endpoint.providerKey);
-          // Renewed or already swept since we listed it: nothing to do.
-          if (!current?.leaseExpiresAt || new Date(current.leaseExpiresAt) >= now || current.status === 'unreachable') {
-            return;
-          }
-          const updated = await tx.endpoints.setStatus(current.id, { status: 'unreachable', lastCheckedAt: now });
-          await tx.audit.record({
-            actor: SYSTEM_ACTOR,
-            type: 'runtime-endpoint.status-changed',
-            resourceType: 'runtime-endpoint',
-            resourceId: current.id,
-            payload: {
-              endpoint: updated,
-              from: current.status,
-              to: 'unreachable',
-              reason: `lease expired at ${current.leaseExpiresAt}`,
-            },
-          });
+    async sweepLapsedLeases(batch = 1000): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const now = clock.now();
+        const n = await store.transaction(async (tx) => {
+          const swept = await tx.endpoints.sweepLapsed(now, batch);
+          await tx.audit.recordMany(
+            swept.map(({ endpoint, from }) => ({
+              actor: SYSTEM_ACTOR,
+              type: 'runtime-endpoint.status-changed',
+              resourceType: 'runtime-endpoint',
+              resourceId: endpoint.id,
+              payload: {
+                endpoint,
+                from,
+                to: 'unreachable',
+                reason: `lease expired at ${endpoint.leaseExpiresAt ?? 'unknown'}`,
+              },
+            })),
+          );
+          return swept.length;
         });
+        total += n;
+        if (n < batch) return total;
       }
-      return lapsed.length;
     },
 
     async list(machineId: string, query: ListQuery) {

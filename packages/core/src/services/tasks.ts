@@ -10,20 +10,17 @@ import type {
   TaskStatus,
   TaskView,
 } from '@mm/contracts';
-import { MAX_CANDIDATES } from '@mm/contracts';
-import type { Caller, CoreDeps } from '../deps.ts';
-import { toPage } from '../deps.ts';
+import { MAX_CANDIDATES, TASK_ACTIONS, taskAllows } from '@mm/contracts';
+import type { Caller, CoreConfig, CoreDeps } from '../deps.ts';
+import { SYSTEM_ACTOR, toPage } from '../deps.ts';
 import { discover, fallbackChainOf } from '../engine/discovery.ts';
 import type { DiscoveryResult } from '../engine/discovery.ts';
 import { createHttpRuntime } from '../engine/runtime.ts';
 import type { RuntimeInvoker } from '../engine/runtime.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import type { Repos } from '../ports.ts';
-import { executeTask } from './execute.ts';
+import { createExecutionTracker, executeTask, recoverInterruptedRuns } from './execute.ts';
 import { requireActiveMachine } from './machine-guard.ts';
-
-/** Where discover and resolve are allowed (context B9). */
-const DISCOVERABLE: readonly TaskStatus[] = ['queued', 'resolved', 'failed'];
 
 export interface TaskServiceDeps extends CoreDeps {
   runtime?: RuntimeInvoker;
@@ -35,18 +32,73 @@ async function loadTask(repos: Repos, machineId: string, taskId: string): Promis
   return task;
 }
 
-function assertDiscoverable(task: TaskView, action: string) {
-  if (!DISCOVERABLE.includes(task.status)) {
+function assertAllows(task: Pick<TaskView, 'status'>, action: 'discover' | 'resolve') {
+  if (!taskAllows(action, task.status)) {
     throw new AppError('TASK_STATE_CONFLICT', `cannot ${action} a task that is ${task.status}`, {
       status: task.status,
-      allowed: DISCOVERABLE,
+      allowed: TASK_ACTIONS[action],
     });
   }
 }
 
+export type CreateTaskInput = CreateTaskRequest & { machineId: string };
+
+/**
+ * Creates a task inside the caller's transaction (an order that materialises a task, say), with
+ * its audit event. `tasks.create` is this in a transaction of its own.
+ */
+export async function createTaskIn(
+  tx: Repos,
+  config: Pick<CoreConfig, 'identityVerification'>,
+  req: CreateTaskInput,
+  caller: Caller,
+): Promise<TaskView> {
+  const { machineId } = req;
+  await requireActiveMachine(tx, config, machineId);
+  const preferred = req.constraints?.preferredSkillKeys;
+  if (preferred?.length) {
+    const known = new Set((await tx.catalogue.listSkills()).map((s) => s.key));
+    const unknown = preferred.filter((k) => !known.has(k));
+    if (unknown.length) {
+      throw validation(`unknown skill(s) in constraints.preferredSkillKeys: ${unknown.join(', ')}`, {
+        'constraints.preferredSkillKeys': `unknown skills: ${unknown.join(', ')}`,
+      });
+    }
+  }
+  const c = req.constraints ?? {};
+  const task = await tx.tasks.create({
+    machineId,
+    serviceType: req.serviceType,
+    ...(req.operation !== undefined && { operation: req.operation }),
+    taskType: req.taskType,
+    status: 'queued',
+    input: req.input ?? {},
+    constraints: {
+      ...(c.region !== undefined && { region: c.region }),
+      ...(c.budget !== undefined && { budget: c.budget }),
+      allowExternalHandoff: c.allowExternalHandoff ?? true,
+      requireNativeExecution: c.requireNativeExecution ?? false,
+      requiredCapabilities: c.requiredCapabilities ?? [],
+      ...(c.preferredSkillKeys !== undefined && { preferredSkillKeys: c.preferredSkillKeys }),
+    },
+    discovery: { maxCandidates: req.discovery?.maxCandidates ?? MAX_CANDIDATES.default },
+  });
+  await tx.audit.record({
+    actor: caller.actor,
+    type: 'task.created',
+    resourceType: 'task',
+    resourceId: task.id,
+    payload: { task },
+  });
+  return task;
+}
+
+export type TaskRef = { machineId: string; taskId: string };
+
 export function createTaskService(deps: TaskServiceDeps) {
   const { store, config, clock } = deps;
   const runtime = deps.runtime ?? createHttpRuntime();
+  const tracker = createExecutionTracker();
 
   /** Discovery for one task on one machine, with request-time overrides. */
   async function runDiscovery(
@@ -80,46 +132,8 @@ export function createTaskService(deps: TaskServiceDeps) {
   }
 
   return {
-    async create(machineId: string, req: CreateTaskRequest, caller: Caller): Promise<TaskView> {
-      return store.transaction(async (tx) => {
-        await requireActiveMachine(tx, config, machineId);
-        const preferred = req.constraints?.preferredSkillKeys;
-        if (preferred?.length) {
-          const known = new Set((await tx.catalogue.listSkills()).map((s) => s.key));
-          const unknown = preferred.filter((k) => !known.has(k));
-          if (unknown.length) {
-            throw validation(`unknown skill(s) in constraints.preferredSkillKeys: ${unknown.join(', ')}`, {
-              'constraints.preferredSkillKeys': `unknown skills: ${unknown.join(', ')}`,
-            });
-          }
-        }
-        const c = req.constraints ?? {};
-        const task = await tx.tasks.create({
-          machineId,
-          serviceType: req.serviceType,
-          ...(req.operation !== undefined && { operation: req.operation }),
-          taskType: req.taskType,
-          status: 'queued',
-          input: req.input ?? {},
-          constraints: {
-            ...(c.region !== undefined && { region: c.region }),
-            ...(c.budget !== undefined && { budget: c.budget }),
-            allowExternalHandoff: c.allowExternalHandoff ?? true,
-            requireNativeExecution: c.requireNativeExecution ?? false,
-            requiredCapabilities: c.requiredCapabilities ?? [],
-            ...(c.preferredSkillKeys !== undefined && { preferredSkillKeys: c.preferredSkillKeys }),
-          },
-          discovery: { maxCandidates: req.discovery?.maxCandidates ?? MAX_CANDIDATES.default },
-        });
-        await tx.audit.record({
-          actor: caller.actor,
-          type: 'task.created',
-          resourceType: 'task',
-          resourceId: task.id,
-          payload: { task },
-        });
-        return task;
-      });
+    create(req: CreateTaskInput, caller: Caller): Promise<TaskView> {
+      return store.transaction((tx) => createTaskIn(tx, config, req, caller));
     },
 
     async list(machineId: string, query: ListQuery & { status?: TaskStatus | undefined }) {
@@ -132,16 +146,12 @@ export function createTaskService(deps: TaskServiceDeps) {
       return loadTask(store, machineId, taskId);
     },
 
-    async discover(
-      machineId: string,
-      taskId: string,
-      req: DiscoverTaskRequest,
-      caller: Caller,
-    ): Promise<DiscoverTaskResponse> {
+    async discover(req: DiscoverTaskRequest & TaskRef, caller: Caller): Promise<DiscoverTaskResponse> {
+      const { machineId, taskId } = req;
       return store.transaction(async (tx) => {
         const machine = await requireActiveMachine(tx, config, machineId);
         const task = await loadTask(tx, machineId, taskId);
-        assertDiscoverable(task, 'discover');
+        assertAllows(task, 'discover');
         const result = await runDiscovery(tx, machine, task, req);
         await tx.audit.record({
           actor: caller.actor,
@@ -158,16 +168,17 @@ export function createTaskService(deps: TaskServiceDeps) {
       });
     },
 
-    async resolve(
-      machineId: string,
-      taskId: string,
-      req: DiscoverTaskRequest,
-      caller: Caller,
-    ): Promise<ResolveTaskResponse> {
+    /**
+     * The route is written, then the task moves to `resolved` with a compare-and-set from the
+     * statuses resolve allows: a resolve racing an execute that claimed the task in between finds
+     * zero rows and rolls back, so it never rewrites an `executing` task (docs/concurrency.md).
+     */
+    async resolve(req: DiscoverTaskRequest & TaskRef, caller: Caller): Promise<ResolveTaskResponse> {
+      const { machineId, taskId } = req;
       return store.transaction(async (tx) => {
         const machine = await requireActiveMachine(tx, config, machineId);
         const task = await loadTask(tx, machineId, taskId);
-        assertDiscoverable(task, 'resolve');
+        assertAllows(task, 'resolve');
         const result = await runDiscovery(tx, machine, task, req);
         const { resolution } = result;
         if (resolution.kind === 'unavailable') {
@@ -194,7 +205,12 @@ export function createTaskService(deps: TaskServiceDeps) {
           fallbackChain: chain,
           handoff: resolution.kind === 'handoff' ? resolution.handoff : null,
         });
-        const updated = await tx.tasks.update(taskId, { status: 'resolved', routeId: route.id, outcomeId: null });
+        const updated = await tx.tasks.resolveTo(taskId, TASK_ACTIONS.resolve, route.id);
+        if (!updated) {
+          const now = await loadTask(tx, machineId, taskId);
+          assertAllows(now, 'resolve');
+          throw new AppError('TASK_STATE_CONFLICT', 'the task changed state while resolving; try again');
+        }
         await tx.audit.record({
           actor: caller.actor,
           type: 'task.resolved',
@@ -206,9 +222,17 @@ export function createTaskService(deps: TaskServiceDeps) {
       });
     },
 
-    execute(machineId: string, taskId: string, req: ExecuteTaskRequest, caller: Caller) {
-      return executeTask({ store, config, clock, secrets: deps.secrets, runtime }, machineId, taskId, req, caller);
+    execute(req: ExecuteTaskRequest & TaskRef, caller: Caller) {
+      return executeTask({ store, config, clock, secrets: deps.secrets, runtime, tracker }, req, caller);
     },
+
+    /** Settles runs whose claim lapsed (crash, kill, deploy); see `recoverInterruptedRuns`. */
+    recoverInterrupted(opts: { everyRunning?: boolean } = {}) {
+      return recoverInterruptedRuns({ store, clock }, { ...opts, actor: SYSTEM_ACTOR });
+    },
+
+    /** Executions in flight in this process (graceful shutdown waits for them). */
+    executions: tracker,
 
     async listRoutes(machineId: string, query: ListQuery & { taskId?: string | undefined }) {
       await requireActiveMachine(store, config, machineId);

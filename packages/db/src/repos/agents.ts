@@ -49,6 +49,21 @@ export function agentRepo(db: Tx): AgentRepo {
     list(machineId, page) {
       return pageOf((args) => db.machineAgent.findMany({ ...args, select }), { machineId }, page, agentView);
     },
+    async lock(id) {
+      await db.$queryRaw`SELECT 1 FROM "MachineAgent" WHERE "id" = ${id} FOR UPDATE`;
+      const row = await db.machineAgent.findUnique({ where: { id }, select });
+      return row ? agentView(row) : null;
+    },
+    async markSeen(id, at) {
+      // Conditional on not revoked (docs/concurrency.md): a heartbeat can never undo a revoke.
+      const res = await db.machineAgent.updateMany({
+        where: { id, status: { not: 'revoked' } },
+        data: { status: 'active', lastSeenAt: at },
+      });
+      if (res.count !== 1) return null;
+      const row = await db.machineAgent.findUniqueOrThrow({ where: { id }, select });
+      return agentView(row);
+    },
     async update(id, patch) {
       return agentView(await db.machineAgent.update({ where: { id }, data: patch, select }));
     },

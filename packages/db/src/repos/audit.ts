@@ -22,6 +22,12 @@ export function auditRepo(db: Tx): AuditRepo {
       const payload = JSON.parse(JSON.stringify(event.payload)) as Prisma.InputJsonObject;
       return auditView(await db.auditEvent.create({ data: { ...event, payload } }));
     },
+    async recordMany(events) {
+      if (!events.length) return;
+      await db.auditEvent.createMany({
+        data: events.map((e) => ({ ...e, payload: JSON.parse(JSON.stringify(e.payload)) as Prisma.InputJsonObject })),
+      });
+    },
     list(filter, page) {
       const where: Prisma.AuditEventWhereInput = {
         ...(filter.type && { type: filter.type }),

@@ -69,16 +69,37 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
       });
       return row?.authTokenCipher ?? null;
     },
+    async lockAgentEndpoints(agentId) {
+      await db.$queryRaw`SELECT 1 FROM "RuntimeEndpoint" WHERE "agentId" = ${agentId} AND "source" = 'agent' ORDER BY "id" FOR UPDATE`;
+      const rows = await db.runtimeEndpoint.findMany({ where: { agentId, source: 'agent' }, orderBy: { seq: 'asc' } });
+      return rows.map(endpointView);
+    },
+    async sweepLapsed(now, limit) {
+      // One set-based pass (docs/concurrency.md): claim lapsed rows with SKIP LOCKED, flip them in
+      // the same statement, and return what each was before, for its audit event.
+      const flipped = await db.$queryRaw<{ id: string; from: string }[]>`
+        WITH lapsed AS (
+          SELECT "id", "status" FROM "RuntimeEndpoint"
+          WHERE "leaseExpiresAt" < ${now} AND "status" <> 'unreachable'
+          ORDER BY "leaseExpiresAt"
+          LIMIT ${limit}
+          FOR UPDATE SKIP LOCKED
+        )
+        UPDATE "RuntimeEndpoint" e
+        SET "status" = 'unreachable', "lastCheckedAt" = ${now}, "updatedAt" = ${now}
+        FROM lapsed WHERE e."id" = lapsed."id"
+        RETURNING e."id", lapsed."status" AS "from"`;
+      if (!flipped.length) return [];
+      const from = new Map(flipped.map((f) => [f.id, f.from]));
+      const rows = await db.runtimeEndpoint.findMany({ where: { id: { in: [...from.keys()] } } });
+      return rows.map((row) => ({
+        endpoint: endpointView(row),
+        from: from.get(row.id) as RuntimeEndpointView['status'],
+      }));
+    },
     async renewAgentLeases(agentId, leaseExpiresAt) {
       await db.runtimeEndpoint.updateMany({ where: { agentId, source: 'agent' }, data: { leaseExpiresAt } });
       const rows = await db.runtimeEndpoint.findMany({ where: { agentId, source: 'agent' } });
-      return rows.map(endpointView);
-    },
-    async listLapsed(now) {
-      const rows = await db.runtimeEndpoint.findMany({
-        where: { leaseExpiresAt: { lt: now }, status: { not: 'unreachable' } },
-        take: 500,
-      });
       return rows.map(endpointView);
     },
     async setStatus(id, patch) {

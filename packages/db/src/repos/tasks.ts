@@ -120,6 +120,29 @@ export function taskRepo(db: Tx): TaskRepo {
       const res = await db.task.updateMany({ where: { id: taskId, status: { in: [...from] } }, data: { status: to } });
       return res.count === 1;
     },
+    // Compare-and-set writes (docs/concurrency.md): each applies only while the task is still in
+    // the state the caller checked, so a concurrent writer that won leaves zero rows here.
+    async resolveTo(taskId, from, routeId) {
+      const res = await db.task.updateMany({
+        where: { id: taskId, status: { in: [...from] } },
+        data: { status: 'resolved', routeId, outcomeId: null },
+      });
+      return res.count === 1 ? taskView(await db.task.findUniqueOrThrow({ where: { id: taskId } })) : null;
+    },
+    async claim(taskId, from, runId) {
+      const res = await db.task.updateMany({
+        where: { id: taskId, status: { in: [...from] } },
+        data: { status: 'executing', claimRunId: runId },
+      });
+      return res.count === 1;
+    },
+    async settle(taskId, runId, status, outcomeId) {
+      const res = await db.task.updateMany({
+        where: { id: taskId, status: 'executing', claimRunId: runId },
+        data: { status, outcomeId, claimRunId: null },
+      });
+      return res.count === 1 ? taskView(await db.task.findUniqueOrThrow({ where: { id: taskId } })) : null;
+    },
   };
 }
 
@@ -176,6 +199,27 @@ export function runRepo(db: Tx): RunRepo {
     async create(input) {
       const row = await db.run.create({ data: { ...input, attempts: json(input.attempts) } });
       return runView(row);
+    },
+    async settleRunning(id, patch) {
+      const { attempts, ...rest } = patch;
+      const res = await db.run.updateMany({
+        where: { id, status: 'running' },
+        data: { ...rest, leaseExpiresAt: null, ...(attempts && { attempts: json(attempts) }) },
+      });
+      return res.count === 1 ? runView(await db.run.findUniqueOrThrow({ where: { id } })) : null;
+    },
+    async claimLapsed(now, limit, everyRunning) {
+      // SKIP LOCKED: several processes running the recovery pass each take different runs.
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Run"
+        WHERE "status" = 'running'
+          AND (${everyRunning} OR "leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
+        ORDER BY "seq"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED`;
+      if (!rows.length) return [];
+      const runs = await db.run.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { seq: 'asc' } });
+      return runs.map(runView);
     },
     async get(id) {
       const row = await db.run.findUnique({ where: { id } });

@@ -46,7 +46,7 @@ export const tasksRoutes: RouteDef[] = [
     response: item(zTaskView),
     errors: GUARD,
     handle: async ({ services, params, body, caller }) => ({
-      item: await services.tasks.create(params.machineId, body, caller),
+      item: await services.tasks.create({ ...body, machineId: params.machineId }, caller),
     }),
   }),
   route({
@@ -70,8 +70,7 @@ export const tasksRoutes: RouteDef[] = [
     status: 200,
     response: zDiscoverTaskResponse,
     errors: [...GUARD, 'TASK_STATE_CONFLICT'],
-    handle: ({ services, params, body, caller }) =>
-      services.tasks.discover(params.machineId, params.taskId, body, caller),
+    handle: ({ services, params, body, caller }) => services.tasks.discover({ ...body, ...params }, caller),
   }),
   route({
     method: 'POST',
@@ -83,8 +82,7 @@ export const tasksRoutes: RouteDef[] = [
     status: 201,
     response: zResolveTaskResponse,
     errors: [...GUARD, 'NO_ROUTE_AVAILABLE', 'TASK_STATE_CONFLICT'],
-    handle: ({ services, params, body, caller }) =>
-      services.tasks.resolve(params.machineId, params.taskId, body, caller),
+    handle: ({ services, params, body, caller }) => services.tasks.resolve({ ...body, ...params }, caller),
   }),
   route({
     method: 'POST',
@@ -103,8 +101,7 @@ export const tasksRoutes: RouteDef[] = [
       'RUNTIME_UNREACHABLE',
       'RUNTIME_TIMEOUT',
     ],
-    handle: ({ services, params, body, caller }) =>
-      services.tasks.execute(params.machineId, params.taskId, body, caller),
+    handle: ({ services, params, body, caller }) => services.tasks.execute({ ...body, ...params }, caller),
   }),
   route({
     method: 'GET',
