@@ -74,7 +74,10 @@ async function enroll(args: string[], log: Logger): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof ServerError || err instanceof TokenFileError) {
-      log.log('error', 'enroll-failed', { message: err.message, ...(err instanceof ServerError && { httpStatus: err.httpStatus ?? null, code: err.code ?? null }) });
+      log.log('error', 'enroll-failed', {
+        message: err.message,
+        ...(err instanceof ServerError && { httpStatus: err.httpStatus ?? null, code: err.code ?? null }),
+      });
       if (err instanceof TokenFileError) return EXIT.config;
       return err.httpStatus === undefined ? 1 : EXIT.rejected;
     }

@@ -91,7 +91,9 @@ export function parseConfigText(text: string, fileName: string): AgentConfigFile
   try {
     raw = fileName.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`${fileName}: not valid ${fileName.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    throw new ConfigError(
+      `${fileName}: not valid ${fileName.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+    );
   }
   const result = zAgentConfigFile.safeParse(raw ?? {});
   if (!result.success) throw new ConfigError(`${fileName}: invalid configuration\n${formatIssues(result.error)}`);

@@ -10,7 +10,10 @@ export interface Logger {
   log(level: LogLevel, event: string, fields?: LogFields): void;
 }
 
-export function createJsonLogger(write: (line: string) => void = (l) => process.stdout.write(l), now = () => new Date()): Logger {
+export function createJsonLogger(
+  write: (line: string) => void = (l) => process.stdout.write(l),
+  now = () => new Date(),
+): Logger {
   return {
     log(level, event, fields = {}) {
       write(`${JSON.stringify({ ts: now().toISOString(), level, event, ...fields })}\n`);

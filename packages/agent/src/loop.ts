@@ -64,7 +64,10 @@ async function probeAll(
   });
 }
 
-function heartbeatRequest(config: AgentConfig, endpoints: Array<ResolvedEndpoint & { status: EndpointStatus }>): HeartbeatRequest {
+function heartbeatRequest(
+  config: AgentConfig,
+  endpoints: Array<ResolvedEndpoint & { status: EndpointStatus }>,
+): HeartbeatRequest {
   return {
     machineId: config.machineId,
     agentId: config.agentId,
@@ -125,7 +128,7 @@ export async function runLoop(config: AgentConfig, deps: LoopDeps, signal: Abort
           const jitter = backoffDelay(
             failures,
             { baseMs: config.timing.backoffBaseMs, capMs: config.timing.backoffCapMs },
-            deps.random,
+            () => deps.random(),
           );
           delayMs = Math.max(jitter, Math.min(result.retryAfterMs ?? 0, config.timing.backoffCapMs));
           log.log('warn', 'retry', {

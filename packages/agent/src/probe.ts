@@ -7,8 +7,7 @@ import type { EndpointStatus } from '@mm/contracts';
 export type ProbeFailure = 'refused' | 'timeout' | 'http' | 'network';
 
 export type ProbeResult =
-  | { ok: true; httpStatus: number; ms: number }
-  | { ok: false; failure: ProbeFailure; detail: string; ms: number };
+  { ok: true; httpStatus: number; ms: number } | { ok: false; failure: ProbeFailure; detail: string; ms: number };
 
 export interface ProbeTarget {
   endpointBaseUrl: string;
@@ -25,17 +24,24 @@ export function probeUrl(target: ProbeTarget): string {
 
 function authHeaders(target: ProbeTarget): Record<string, string> {
   if (!target.authToken) return {};
-  return target.authType === 'api-key' ? { 'x-api-key': target.authToken } : { authorization: `Bearer ${target.authToken}` };
+  return target.authType === 'api-key'
+    ? { 'x-api-key': target.authToken }
+    : { authorization: `Bearer ${target.authToken}` };
 }
 
 /** The error classes of undici's `fetch failed`, in words (no low-level names in the log). */
 export function classifyFetchError(err: unknown): { failure: ProbeFailure; detail: string } {
   const e = err as { name?: string; cause?: { code?: string; name?: string } };
-  if (e.name === 'TimeoutError' || e.cause?.name === 'ConnectTimeoutError' || e.cause?.code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (
+    e.name === 'TimeoutError' ||
+    e.cause?.name === 'ConnectTimeoutError' ||
+    e.cause?.code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
     return { failure: 'timeout', detail: 'timed out' };
   }
   if (e.cause?.code === 'ECONNREFUSED') return { failure: 'refused', detail: 'connection refused' };
-  if (e.cause?.code === 'ENOTFOUND' || e.cause?.code === 'EAI_AGAIN') return { failure: 'network', detail: 'host not found' };
+  if (e.cause?.code === 'ENOTFOUND' || e.cause?.code === 'EAI_AGAIN')
+    return { failure: 'network', detail: 'host not found' };
   if (e.cause?.code === 'ECONNRESET' || e.cause?.code === 'UND_ERR_SOCKET') {
     return { failure: 'network', detail: 'connection reset' };
   }
@@ -52,7 +58,12 @@ export async function probeEndpoint(
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   try {
-    const res = await doFetch(probeUrl(target), { method: 'GET', headers: authHeaders(target), redirect: 'manual', signal });
+    const res = await doFetch(probeUrl(target), {
+      method: 'GET',
+      headers: authHeaders(target),
+      redirect: 'manual',
+      signal,
+    });
     await res.body?.cancel();
     const ms = now() - started;
     if (res.status >= 200 && res.status < 300) return { ok: true, httpStatus: res.status, ms };

@@ -5,7 +5,12 @@
  * body or a URL, so no proxy log or error message can echo it.
  */
 import { zEnrolledMachineAgentView, zHeartbeatResponse } from '@mm/contracts';
-import type { EnrolledMachineAgentView, EnrollMachineAgentRequest, HeartbeatRequest, HeartbeatResponse } from '@mm/contracts';
+import type {
+  EnrolledMachineAgentView,
+  EnrollMachineAgentRequest,
+  HeartbeatRequest,
+  HeartbeatResponse,
+} from '@mm/contracts';
 import { z } from 'zod';
 import type { FetchLike } from './probe.ts';
 import { classifyFetchError } from './probe.ts';
@@ -122,7 +127,11 @@ export function createServerClient(opts: ServerClientOptions) {
       };
     },
 
-    async enroll(machineId: string, req: EnrollMachineAgentRequest, signal?: AbortSignal): Promise<EnrolledMachineAgentView> {
+    async enroll(
+      machineId: string,
+      req: EnrollMachineAgentRequest,
+      signal?: AbortSignal,
+    ): Promise<EnrolledMachineAgentView> {
       let res: Response;
       try {
         res = await doFetch(`${base}/api/v1/machines/${encodeURIComponent(machineId)}/agents/enrollment`, {

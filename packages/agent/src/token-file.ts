@@ -67,8 +67,9 @@ export async function readTokenFile(file: string): Promise<TokenFile & { warning
     const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
     throw new TokenFileError(`token file ${file} lacks or has bad fields: ${fields}`);
   }
-  const warnings = process.platform !== 'win32' && (mode & 0o077) !== 0
-    ? [`token file ${path.basename(file)} is readable by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`]
-    : [];
+  const warnings =
+    process.platform !== 'win32' && (mode & 0o077) !== 0
+      ? [`token file ${path.basename(file)} is readable by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`]
+      : [];
   return { ...parsed.data, warnings };
 }
