@@ -59,6 +59,7 @@ export default tseslint.config(
       'packages/fake-runtime/**',
       'packages/agent/src/cli.ts',
       'packages/agent/src/demo.ts',
+      'packages/agent/src/children.ts',
       'packages/agent/test/**',
       'examples/**',
       '*.config.ts',
