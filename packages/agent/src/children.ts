@@ -133,11 +133,13 @@ export async function waitForHealth(url: string, timeoutMs: number, child?: Chil
 }
 
 /** Parses the JSON log lines of an agent. */
-export function jsonLines(lines: string[]): Array<Record<string, unknown> & { ts: string; event: string }> {
-  return lines.flatMap((l) => {
+export type LogLine = Record<string, unknown> & { ts: string; event: string };
+
+export function jsonLines(lines: string[]): LogLine[] {
+  return lines.flatMap((l): LogLine[] => {
     try {
-      const v = JSON.parse(l) as unknown;
-      return v && typeof v === 'object' && 'event' in v ? [v] : [];
+      const v = JSON.parse(l) as LogLine | null;
+      return v && typeof v === 'object' && typeof v.event === 'string' ? [v] : [];
     } catch {
       return [];
     }
