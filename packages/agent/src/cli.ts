@@ -91,7 +91,7 @@ async function run(args: string[], log: Logger): Promise<number> {
     log.log('error', 'usage', { message: 'run needs --config <file.yaml|file.json>' });
     return EXIT.config;
   }
-  const config = await loadConfig(path.resolve(values.config), process.env);
+  // Handlers first: a signal that arrives while the configuration loads must still exit 0.
   const controller = new AbortController();
   const stop = (signal: string) => {
     if (controller.signal.aborted) process.exit(EXIT.stopped); // a second signal: no more waiting
@@ -100,6 +100,8 @@ async function run(args: string[], log: Logger): Promise<number> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  const config = await loadConfig(path.resolve(values.config), process.env);
+  if (controller.signal.aborted) return EXIT.stopped;
   const client = createServerClient({ server: config.server, requestTimeoutMs: config.timing.requestTimeoutMs });
   return runLoop(
     config,

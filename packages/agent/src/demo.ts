@@ -187,6 +187,18 @@ async function main() {
   children.push(agent);
   watch(agent);
 
+  // The endpoint of an earlier run may still hold a lease: wait for this agent's own heartbeat.
+  const firstBeat = new Promise<void>((resolve) =>
+    agent.onLine((line) => {
+      if (line.includes('"event":"heartbeat"')) resolve();
+    }),
+  );
+  await Promise.race([
+    firstBeat,
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('the agent sent no heartbeat within 60 s')), 60_000).unref(),
+    ),
+  ]);
   const deadline = Date.now() + 60_000;
   const zEndpoint = z.object({ item: z.object({ status: z.string(), leaseExpiresAt: z.string().nullable() }) });
   for (;;) {
