@@ -17,6 +17,7 @@ export default tseslint.config(
       'e2e/artifacts/**',
       'coverage/**',
       '.data/**',
+      '.data-demo/**',
       'prisma/migrations/**',
     ],
   },
@@ -56,6 +57,10 @@ export default tseslint.config(
       'bench/**',
       'packages/db/src/cli.ts',
       'packages/fake-runtime/**',
+      'packages/agent/src/cli.ts',
+      'packages/agent/src/demo.ts',
+      'packages/agent/src/children.ts',
+      'packages/agent/test/**',
       'examples/**',
       '*.config.ts',
       '*.config.js',
@@ -64,7 +69,7 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['**/*.test.ts', 'apps/server/test/**', 'e2e/**'],
+    files: ['**/*.test.ts', 'apps/server/test/**', 'packages/agent/test/**', 'e2e/**'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -104,6 +109,13 @@ export default tseslint.config(
     rules: restrict(
       ['@mm/db', '@mm/api', '@mm/server', '@prisma/*', '@trpc/*'],
       'REST routes call core services only.',
+    ),
+  },
+  {
+    files: ['packages/agent/src/**'],
+    rules: restrict(
+      ['@mm/core', '@mm/db', '@mm/api', '@mm/rest', '@mm/server', '@prisma/*', '@trpc/*', 'fastify*'],
+      'The agent talks to the server over REST only; it shares the contracts, nothing else.',
     ),
   },
   {
