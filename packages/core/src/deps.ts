@@ -1,11 +1,17 @@
+import type { NetworkPolicy } from './lib/address-scope.ts';
 import type { SecretBox } from './lib/secrets.ts';
-import type { Clock, IdentityResolver, Store } from './ports.ts';
+import type { Clock, IdentityResolver, RuntimePort, Store } from './ports.ts';
 
 export interface CoreConfig {
   /** `off` (quick start) or `required` (hosted): context A1/B2. */
   identityVerification: 'off' | 'required';
   /** Per-attempt timeout of a runtime call (context B9, `MM_RUNTIME_TIMEOUT_MS`). */
   runtimeTimeoutMs: number;
+  /**
+   * Scopes endpoints may declare and extra VPN ranges (`MM_ALLOWED_NETWORK_SCOPES`, `MM_VPN_CIDRS`),
+   * checked at endpoint writes; every scope and no extra range when absent.
+   */
+  network?: NetworkPolicy;
 }
 
 export interface CoreDeps {
@@ -13,6 +19,8 @@ export interface CoreDeps {
   clock: Clock;
   secrets: SecretBox;
   config: CoreConfig;
+  /** Machine-side runtimes (context B5); the server injects `@mm/runtime-http`. */
+  runtime: RuntimePort;
   /** Who controls a machine identity; the local registry in `store` when absent. */
   identityResolver?: IdentityResolver;
 }

@@ -15,8 +15,6 @@ import type { Caller, CoreDeps } from '../deps.ts';
 import { toPage } from '../deps.ts';
 import { discover, fallbackChainOf } from '../engine/discovery.ts';
 import type { DiscoveryResult } from '../engine/discovery.ts';
-import { createHttpRuntime } from '../engine/runtime.ts';
-import type { RuntimeInvoker } from '../engine/runtime.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import type { Repos } from '../ports.ts';
 import { executeTask } from './execute.ts';
@@ -25,9 +23,7 @@ import { requireActiveMachine } from './machine-guard.ts';
 /** Where discover and resolve are allowed (context B9). */
 const DISCOVERABLE: readonly TaskStatus[] = ['queued', 'resolved', 'failed'];
 
-export interface TaskServiceDeps extends CoreDeps {
-  runtime?: RuntimeInvoker;
-}
+export type TaskServiceDeps = CoreDeps;
 
 async function loadTask(repos: Repos, machineId: string, taskId: string): Promise<TaskView> {
   const task = await repos.tasks.get(machineId, taskId);
@@ -46,7 +42,7 @@ function assertDiscoverable(task: TaskView, action: string) {
 
 export function createTaskService(deps: TaskServiceDeps) {
   const { store, config, clock } = deps;
-  const runtime = deps.runtime ?? createHttpRuntime();
+  const { runtime } = deps;
 
   /** Discovery for one task on one machine, with request-time overrides. */
   async function runDiscovery(
