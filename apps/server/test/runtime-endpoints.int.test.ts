@@ -104,8 +104,9 @@ describeEachDb('runtime endpoints', (get) => {
     const t = get();
     const m = await machine(t);
     const lease = new Date(Date.now() + 3_600_000).toISOString();
+    // A CGNAT (Tailscale-style) address: the declared scope must match the address (context C4).
     const res = await put(t, m, 'qvac', {
-      endpointBaseUrl: 'http://127.0.0.1:11434',
+      endpointBaseUrl: 'http://100.101.102.103:11434',
       label: 'Jetson QVAC',
       modelAlias: 'llama-3.2-1b',
       networkScope: 'vpn',
