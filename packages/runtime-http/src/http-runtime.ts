@@ -14,6 +14,7 @@ import type {
   RuntimeResult,
 } from '@mm/core';
 import type { EndpointAuthType, NetworkScope } from '@mm/contracts';
+import type { Readable } from 'node:stream';
 import { Client } from 'undici';
 import type { Phase } from './classify.ts';
 import { classifyFailure } from './classify.ts';
@@ -21,6 +22,12 @@ import { authHeaders, buildRuntimeRequest } from './protocols.ts';
 import { headerValue, readCapped, ResponseTooLargeError } from './read-body.ts';
 import { scopedConnector, systemResolver } from './safe-connect.ts';
 import type { Resolver } from './safe-connect.ts';
+
+/** Drops an unread body: the connection closes (it is never reused) and the abort is not an error. */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
@@ -86,7 +93,7 @@ export function createHttpRuntime(options: HttpRuntimeOptions): RuntimePort {
       phase = 'body';
       const status = res.statusCode;
       if (status >= 300 && status < 400) {
-        res.body.destroy();
+        discard(res.body);
         return {
           ok: false,
           code: 'RUNTIME_ERROR',
@@ -95,7 +102,7 @@ export function createHttpRuntime(options: HttpRuntimeOptions): RuntimePort {
         };
       }
       if (status < 200 || status >= 300 || !x.readBody) {
-        res.body.destroy();
+        discard(res.body);
         return status >= 200 && status < 300
           ? { ok: true, status, body: null }
           : { ok: false, code: 'RUNTIME_ERROR', message: `runtime answered HTTP ${status}`, httpStatus: status };
@@ -103,7 +110,7 @@ export function createHttpRuntime(options: HttpRuntimeOptions): RuntimePort {
       const encoding = headerValue(res.headers['content-encoding']);
       const announced = Number(headerValue(res.headers['content-length']) || NaN);
       if (!encoding && announced > cap) {
-        res.body.destroy();
+        discard(res.body);
         throw new ResponseTooLargeError(cap);
       }
       const body = await readCapped(res.body, encoding, cap);

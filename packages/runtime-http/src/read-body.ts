@@ -46,6 +46,8 @@ export function headerValue(value: string | string[] | undefined): string {
 }
 
 export async function readCapped(body: Readable, contentEncoding: string, cap: number): Promise<Buffer> {
+  // Destroying the body below makes it emit an abort; that is our doing, not a failure to report.
+  body.on('error', () => undefined);
   let decoder: ReturnType<typeof decoderFor>;
   try {
     decoder = decoderFor(contentEncoding);
