@@ -253,8 +253,12 @@ describeEachDb('runtime endpoints', (get) => {
     expect(box.open(raw?.authTokenCipher ?? '', endpointCredentialContext(m, 'qvac', 'http://127.0.0.1:11434'))).toBe(
       TOKEN,
     );
-    expect(() => box.open(raw?.authTokenCipher ?? '', endpointCredentialContext(m, 'qvac', 'http://127.0.0.1:9'))).toThrow();
-    expect(() => box.open(raw?.authTokenCipher ?? '', endpointCredentialContext('other', 'qvac', 'http://127.0.0.1:11434'))).toThrow();
+    expect(() =>
+      box.open(raw?.authTokenCipher ?? '', endpointCredentialContext(m, 'qvac', 'http://127.0.0.1:9')),
+    ).toThrow();
+    expect(() =>
+      box.open(raw?.authTokenCipher ?? '', endpointCredentialContext('other', 'qvac', 'http://127.0.0.1:11434')),
+    ).toThrow();
 
     // An update without a token keeps the stored one.
     const kept = await put(t, m, 'qvac', {

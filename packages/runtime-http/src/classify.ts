@@ -20,7 +20,7 @@ function chain(err: unknown): unknown[] {
   let cur: unknown = err;
   for (let i = 0; i < 5 && cur; i++) {
     out.push(cur);
-    if (cur instanceof AggregateError) out.push(...cur.errors);
+    if (cur instanceof AggregateError) out.push(...(cur.errors as unknown[]));
     cur = (cur as { cause?: unknown }).cause;
   }
   return out;
