@@ -86,8 +86,30 @@ export default tseslint.config(
   {
     files: ['packages/core/src/**'],
     rules: restrict(
-      ['@mm/db', '@mm/api', '@mm/rest', '@mm/server', '@prisma/*', '@trpc/*', 'fastify*', '@fastify/*'],
-      'core is the domain: no HTTP, tRPC or Prisma.',
+      [
+        '@mm/db',
+        '@mm/api',
+        '@mm/rest',
+        '@mm/server',
+        '@mm/runtime-http',
+        '@prisma/*',
+        '@trpc/*',
+        'fastify*',
+        '@fastify/*',
+        'undici',
+        'node:http',
+        'node:https',
+        'http',
+        'https',
+      ],
+      'core is the domain: no HTTP, tRPC or Prisma (the runtime is a port, docs/trust.md).',
+    ),
+  },
+  {
+    files: ['packages/runtime-http/src/**'],
+    rules: restrict(
+      ['@mm/db', '@mm/api', '@mm/rest', '@mm/server', '@prisma/*', '@trpc/*', 'fastify*'],
+      'runtime-http implements a core port; it knows no edges or storage.',
     ),
   },
   {

@@ -9,6 +9,7 @@ import type { Caller, Clock, Services, Store } from '@mm/core';
 import { applyMigrations, createStore, openDatabase } from '@mm/db';
 import type { Database } from '@mm/db';
 import { RETRY_AFTER_SECONDS, restPlugin, routeTable, sendError } from '@mm/rest';
+import { createHttpRuntime } from '@mm/runtime-http';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify from 'fastify';
@@ -94,14 +95,18 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   const { key } = loadSecretKey(env.MM_SECRET_KEY, env.MM_DATA_DIR);
   const store = createStore(db.prisma, { log: fastify.log });
   const clock = opts.clock ?? systemClock;
+  // One network policy for endpoint writes (core) and every outbound call (runtime-http).
+  const network = { allowedScopes: env.MM_ALLOWED_NETWORK_SCOPES, vpnCidrs: env.MM_VPN_CIDRS };
   const services = createServices({
     store,
     clock,
     secrets: createSecretBox(key),
+    runtime: createHttpRuntime({ policy: network, maxResponseBytes: env.MM_RUNTIME_MAX_RESPONSE_BYTES }),
     config: {
       identityVerification: env.PEAQOS_MACHINE_IDENTITY_VERIFICATION,
       runtimeTimeoutMs: env.MM_RUNTIME_TIMEOUT_MS,
       graphMaxNodes: env.MM_GRAPH_MAX_NODES,
+      network,
     },
   });
   await services.catalogue.loadDefaults();

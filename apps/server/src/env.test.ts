@@ -104,3 +104,21 @@ describe('parseApiKeys', () => {
     expect(parseApiKeys('').size).toBe(0);
   });
 });
+
+// docs/trust.md "Outbound calls": the outbound settings.
+describe('outbound settings', () => {
+  it('defaults to every scope, no extra VPN range and a 4 MiB cap', () => {
+    const env = parseEnv({});
+    expect(env.MM_ALLOWED_NETWORK_SCOPES).toEqual(['loopback', 'lan', 'vpn', 'public']);
+    expect(env.MM_VPN_CIDRS).toEqual([]);
+    expect(env.MM_RUNTIME_MAX_RESPONSE_BYTES).toBe(4 * 1024 * 1024);
+  });
+  it('parses scopes and CIDRs, and refuses unknown ones', () => {
+    const env = parseEnv({ MM_ALLOWED_NETWORK_SCOPES: 'public, LAN', MM_VPN_CIDRS: '10.8.0.0/16,fd7a:115c:a1e0::/48' });
+    expect(env.MM_ALLOWED_NETWORK_SCOPES).toEqual(['lan', 'public']);
+    expect(env.MM_VPN_CIDRS).toHaveLength(2);
+    expect(() => parseEnv({ MM_ALLOWED_NETWORK_SCOPES: 'internet' })).toThrow(/MM_ALLOWED_NETWORK_SCOPES/);
+    expect(() => parseEnv({ MM_VPN_CIDRS: '10.8.0.0/40' })).toThrow(/MM_VPN_CIDRS/);
+    expect(() => parseEnv({ MM_RUNTIME_MAX_RESPONSE_BYTES: '10' })).toThrow(/MM_RUNTIME_MAX_RESPONSE_BYTES/);
+  });
+});

@@ -1,9 +1,49 @@
+import { NETWORK_SCOPES, parseCidr } from '@mm/core';
+import type { Cidr } from '@mm/core';
 import { z } from 'zod';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
   .default('false')
   .transform((v) => v === 'true' || v === '1');
+
+const list = (raw: string) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Which network scopes endpoints may use (docs/trust.md "Outbound calls"); all four by default. */
+const zAllowedScopes = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const scopes = list(raw.toLowerCase());
+    if (scopes.length === 0) return [...NETWORK_SCOPES];
+    const bad = scopes.filter((s) => !(NETWORK_SCOPES as readonly string[]).includes(s));
+    if (bad.length) {
+      ctx.addIssue({ code: 'custom', message: `unknown scope(s) ${bad.join(', ')}; use ${NETWORK_SCOPES.join(',')}` });
+      return z.NEVER;
+    }
+    return NETWORK_SCOPES.filter((s) => scopes.includes(s));
+  });
+
+/** Extra ranges that count as `vpn` (comma-separated CIDRs). */
+const zVpnCidrs = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const out: Cidr[] = [];
+    for (const entry of list(raw)) {
+      try {
+        out.push(parseCidr(entry));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${entry} is not a CIDR range (a.b.c.d/n or x:y::/n)` });
+        return z.NEVER;
+      }
+    }
+    return out;
+  });
 
 /** Every setting of the process, parsed once; nothing else reads `process.env`. */
 export const zEnv = z.object({
@@ -21,6 +61,15 @@ export const zEnv = z.object({
   MM_API_KEYS: z.string().default(''),
   PEAQOS_MACHINE_IDENTITY_VERIFICATION: z.enum(['off', 'required']).default('off'),
   MM_RUNTIME_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  MM_ALLOWED_NETWORK_SCOPES: zAllowedScopes,
+  MM_VPN_CIDRS: zVpnCidrs,
+  /** Cap on a runtime answer after decoding; default 4 MiB. */
+  MM_RUNTIME_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
   /** How often lapsed leases are swept (ms). */
   MM_LEASE_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   /** How often executions whose claim lapsed are settled as interrupted (ms). */

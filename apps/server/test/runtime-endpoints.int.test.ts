@@ -3,7 +3,7 @@
  * endpoints) over REST and tRPC, on both databases.
  */
 import type { AuditEventView, MachineView, RuntimeEndpointView } from '@mm/contracts';
-import { createSecretBox, parseSecretKey } from '@mm/core';
+import { createSecretBox, endpointCredentialContext, parseSecretKey } from '@mm/core';
 import type { AppError } from '@mm/core';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
@@ -104,8 +104,9 @@ describeEachDb('runtime endpoints', (get) => {
     const t = get();
     const m = await machine(t);
     const lease = new Date(Date.now() + 3_600_000).toISOString();
+    // A CGNAT (Tailscale-style) address: the declared scope must match the address (context C4).
     const res = await put(t, m, 'qvac', {
-      endpointBaseUrl: 'http://127.0.0.1:11434',
+      endpointBaseUrl: 'http://100.101.102.103:11434',
       label: 'Jetson QVAC',
       modelAlias: 'llama-3.2-1b',
       networkScope: 'vpn',
@@ -247,8 +248,17 @@ describeEachDb('runtime endpoints', (get) => {
     expect(raw?.authTokenCipher).not.toContain(Buffer.from(TOKEN).toString('base64url').slice(0, 12));
     // It opens back to the token with the server key: usable to call the runtime (context B8).
     // The harness runs with MM_SECRET_KEY = 0…01.
+    // Context C4: it opens only as this endpoint's credential (machine, provider, URL origin).
     const box = createSecretBox(parseSecretKey(`${'0'.repeat(63)}1`));
-    expect(box.open(raw?.authTokenCipher ?? '')).toBe(TOKEN);
+    expect(box.open(raw?.authTokenCipher ?? '', endpointCredentialContext(m, 'qvac', 'http://127.0.0.1:11434'))).toBe(
+      TOKEN,
+    );
+    expect(() =>
+      box.open(raw?.authTokenCipher ?? '', endpointCredentialContext(m, 'qvac', 'http://127.0.0.1:9')),
+    ).toThrow();
+    expect(() =>
+      box.open(raw?.authTokenCipher ?? '', endpointCredentialContext('other', 'qvac', 'http://127.0.0.1:11434')),
+    ).toThrow();
 
     // An update without a token keeps the stored one.
     const kept = await put(t, m, 'qvac', {

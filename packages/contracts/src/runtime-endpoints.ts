@@ -24,11 +24,24 @@ export const zEndpointBaseUrl = z
 /** A path for the health probe, starting with `/`. */
 export const zProbePath = str(LIMITS.url).regex(/^\/[^\s?#]*$/, 'must be a path starting with /');
 
+/**
+ * A runtime credential. Control characters (C0, DEL) would let a token split or inject header
+ * lines when it is sent, so they are refused at write (context C4, docs/trust.md "Credentials").
+ * The message never repeats the value.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+export const zAuthToken = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
+  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters (CR, LF, NUL, tab or other C0/DEL)');
+
 const endpointFields = {
   endpointBaseUrl: zEndpointBaseUrl,
   label: nonEmpty(LIMITS.title).optional(),
   authType: zEndpointAuthType.optional(),
-  authToken: str(LIMITS.url).min(1, 'must not be empty').optional(),
+  authToken: zAuthToken.optional(),
   modelAlias: nonEmpty(LIMITS.title).optional(),
   networkScope: zNetworkScope.optional(),
   probePath: zProbePath.optional(),

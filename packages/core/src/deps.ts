@@ -1,5 +1,6 @@
+import type { NetworkPolicy } from './lib/address-scope.ts';
 import type { SecretBox } from './lib/secrets.ts';
-import type { Clock, IdentityResolver, Store } from './ports.ts';
+import type { Clock, IdentityResolver, RuntimePort, Store } from './ports.ts';
 
 export interface CoreConfig {
   /** `off` (quick start) or `required` (hosted): context A1/B2. */
@@ -8,6 +9,11 @@ export interface CoreConfig {
   runtimeTimeoutMs: number;
   /** Most nodes one machine's graph may hold; twice as many edges (context C5). Default 10,000. */
   graphMaxNodes?: number;
+  /**
+   * Scopes endpoints may declare and extra VPN ranges (`MM_ALLOWED_NETWORK_SCOPES`, `MM_VPN_CIDRS`),
+   * checked at endpoint writes; every scope and no extra range when absent.
+   */
+  network?: NetworkPolicy;
 }
 
 export interface CoreDeps {
@@ -15,6 +21,8 @@ export interface CoreDeps {
   clock: Clock;
   secrets: SecretBox;
   config: CoreConfig;
+  /** Machine-side runtimes (context B5); the server injects `@mm/runtime-http`. */
+  runtime: RuntimePort;
   /** Who controls a machine identity; the local registry in `store` when absent. */
   identityResolver?: IdentityResolver;
 }

@@ -19,4 +19,4 @@ export * from './services/policies.ts';
 export * from './services/tasks.ts';
 export * from './engine/scoring.ts';
 export * from './engine/discovery.ts';
-export * from './engine/runtime.ts';
+export * from './lib/address-scope.ts';

@@ -4,6 +4,8 @@
  */
 import type {
   AuditEventView,
+  EndpointAuthType,
+  NetworkScope,
   CatalogServiceView,
   CreateGraphEdgeRequest,
   ExecutionMode,
@@ -306,3 +308,53 @@ export interface Clock {
   now(): Date;
 }
 export const systemClock: Clock = { now: () => new Date() };
+
+export type RuntimeErrorCode = 'RUNTIME_ERROR' | 'RUNTIME_UNREACHABLE' | 'RUNTIME_TIMEOUT';
+
+/** One runtime call (context B5); the adapter picks the protocol from `providerKey`. */
+export interface RuntimeCall {
+  providerKey: string;
+  endpointBaseUrl: string;
+  /** The client refuses any address outside this scope (docs/trust.md "Outbound calls"). */
+  networkScope: NetworkScope;
+  authType: EndpointAuthType;
+  /** The decrypted credential; never logged, never stored on a run. */
+  authToken: string | null;
+  modelAlias: string | null;
+  taskId: string;
+  skillKey: string;
+  serviceId: string;
+  operation: string | null;
+  input: Record<string, unknown>;
+  /** Bounds the whole attempt: connect, headers and body. */
+  timeoutMs: number;
+}
+
+/** A call's answer as plain data; `message` classifies a failure in words, never a low-level name. */
+export type RuntimeResult =
+  | { ok: true; result: unknown; httpStatus: number }
+  | { ok: false; code: RuntimeErrorCode; message: string; httpStatus: number | null };
+
+/** A health probe: `GET endpointBaseUrl + probePath` (context C6). */
+export interface ProbeTarget {
+  endpointBaseUrl: string;
+  probePath: string;
+  networkScope: NetworkScope;
+  authType: EndpointAuthType;
+  authToken: string | null;
+  timeoutMs: number;
+}
+
+/** `healthy` is a 2xx answer; otherwise `code`/`message` say why. */
+export type ProbeResult =
+  | { healthy: true; httpStatus: number; durationMs: number }
+  | { healthy: false; code: RuntimeErrorCode; message: string; httpStatus: number | null; durationMs: number };
+
+/**
+ * How core reaches machine-side runtimes. `packages/runtime-http` implements it over HTTP; unit
+ * tests pass a fake. Implementations resolve rather than throw for every runtime failure.
+ */
+export interface RuntimePort {
+  invoke(call: RuntimeCall): Promise<RuntimeResult>;
+  probe(target: ProbeTarget): Promise<ProbeResult>;
+}

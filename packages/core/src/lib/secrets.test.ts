@@ -1,6 +1,13 @@
 import * as crypto from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { createSecretBox, hashToken, newAgentToken, parseSecretKey, tokenMatches } from './secrets.ts';
+import {
+  createSecretBox,
+  endpointCredentialContext,
+  hashToken,
+  newAgentToken,
+  parseSecretKey,
+  tokenMatches,
+} from './secrets.ts';
 
 // Wrap timingSafeEqual so the test can see that token comparison goes through it (context B8).
 vi.mock('node:crypto', async (importOriginal) => {
@@ -143,5 +150,26 @@ describe('parseSecretKey', () => {
   it('yields a key that works with the secret box', () => {
     const box = createSecretBox(parseSecretKey('0'.repeat(63) + '1'));
     expect(box.open(box.seal('ok'))).toBe('ok');
+  });
+});
+
+// Context C4: a credential is bound to its endpoint with AES-GCM associated data.
+describe('secret box with a context', () => {
+  const box = createSecretBox(KEY);
+  const ctx = endpointCredentialContext('m1', 'qvac', 'http://10.0.0.4:11434');
+  it('opens only under the context it was sealed with', () => {
+    const sealed = box.seal('tok', ctx);
+    expect(sealed.startsWith('v2.')).toBe(true);
+    expect(box.open(sealed, ctx)).toBe('tok');
+    expect(() => box.open(sealed, endpointCredentialContext('m2', 'qvac', 'http://10.0.0.4:11434'))).toThrow();
+    expect(() => box.open(sealed, endpointCredentialContext('m1', 'ollama', 'http://10.0.0.4:11434'))).toThrow();
+    expect(() => box.open(sealed, endpointCredentialContext('m1', 'qvac', 'https://10.0.0.4:11434'))).toThrow();
+    expect(() => box.open(sealed, endpointCredentialContext('m1', 'qvac', 'http://10.0.0.4:11435'))).toThrow();
+    expect(() => box.open(sealed)).toThrow();
+  });
+  it('still opens a v1 ciphertext written before the binding', () => {
+    const legacy = box.seal('old-token');
+    expect(legacy.startsWith('v1.')).toBe(true);
+    expect(box.open(legacy, ctx)).toBe('old-token');
   });
 });

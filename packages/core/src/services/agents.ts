@@ -132,7 +132,7 @@ async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, 
     endpoints = [];
     for (const input of req.endpoints) {
       const owner = { source: 'agent' as const, agentId: agent.id, leaseExpiresAt };
-      const write = endpointWrite(input.providerKey, input, owner, deps.secrets);
+      const write = endpointWrite(input.providerKey, input, owner, deps);
       endpoints.push((await upsertEndpointIn(tx, req.machineId, write, actor)).item);
     }
   } else {

@@ -5,18 +5,17 @@
  */
 import type { CatalogServiceView, ExternalHandoff, FallbackHop, RouteView, RunAttempt, TaskView } from '@mm/contracts';
 import type { CoreConfig } from '../deps.ts';
-import { RuntimeCallError } from '../engine/runtime.ts';
-import type { RuntimeErrorCode, RuntimeInvoker } from '../engine/runtime.ts';
 import { endpointProblem } from '../engine/scoring.ts';
+import { endpointCredentialContext } from '../lib/secrets.ts';
 import type { SecretBox } from '../lib/secrets.ts';
-import type { Clock, Store } from '../ports.ts';
+import type { Clock, RuntimeCall, RuntimeErrorCode, RuntimePort, RuntimeResult, Store } from '../ports.ts';
 
 export interface ExecuteDeps {
   store: Store;
   config: CoreConfig;
   clock: Clock;
   secrets: SecretBox;
-  runtime: RuntimeInvoker;
+  runtime: RuntimePort;
 }
 
 export type Walk =
@@ -63,6 +62,15 @@ function attemptOf(
     httpStatus: null,
     ...fields,
   };
+}
+
+/** The port resolves every runtime failure; a throw is a defect, reported without its text. */
+async function invokeSafely(runtime: RuntimePort, call: RuntimeCall): Promise<RuntimeResult> {
+  try {
+    return await runtime.invoke(call);
+  } catch {
+    return { ok: false, code: 'RUNTIME_ERROR', message: 'runtime call failed', httpStatus: null };
+  }
 }
 
 /** Phase 2: no transaction is held while runtimes are called. */
@@ -132,30 +140,41 @@ export async function walk(
       );
       continue;
     }
+    const cipher = await deps.store.endpoints.getCredential(task.machineId, service.providerKey);
+    let authToken: string | null = null;
+    let response: RuntimeResult | null = null;
     try {
-      const cipher = await deps.store.endpoints.getCredential(task.machineId, service.providerKey);
-      let authToken: string | null = null;
-      try {
-        authToken = cipher ? deps.secrets.open(cipher) : null;
-      } catch {
-        throw new RuntimeCallError(
-          'RUNTIME_ERROR',
-          'the stored credential cannot be decrypted (was MM_SECRET_KEY changed?)',
-        );
-      }
-      const response = await deps.runtime.invoke({
-        providerKey: service.providerKey,
-        endpointBaseUrl: endpoint.endpointBaseUrl,
-        authType: endpoint.authType,
-        authToken,
-        modelAlias: endpoint.modelAlias,
-        taskId: task.id,
-        skillKey: service.skillKey,
-        serviceId: service.id,
-        operation: task.operation ?? service.operations[0] ?? null,
-        input,
-        timeoutMs: deps.config.runtimeTimeoutMs,
-      });
+      // The credential opens only for the endpoint and URL it was stored with (docs/trust.md
+      // "Credentials"); a mismatch fails the hop rather than send the token anywhere else.
+      authToken = cipher
+        ? deps.secrets.open(
+            cipher,
+            endpointCredentialContext(task.machineId, service.providerKey, endpoint.endpointBaseUrl),
+          )
+        : null;
+    } catch {
+      response = {
+        ok: false,
+        code: 'RUNTIME_ERROR',
+        message: 'the stored credential cannot be decrypted for this endpoint (URL changed, or MM_SECRET_KEY changed?)',
+        httpStatus: null,
+      };
+    }
+    response ??= await invokeSafely(deps.runtime, {
+      providerKey: service.providerKey,
+      endpointBaseUrl: endpoint.endpointBaseUrl,
+      networkScope: endpoint.networkScope,
+      authType: endpoint.authType,
+      authToken,
+      modelAlias: endpoint.modelAlias,
+      taskId: task.id,
+      skillKey: service.skillKey,
+      serviceId: service.id,
+      operation: task.operation ?? service.operations[0] ?? null,
+      input,
+      timeoutMs: deps.config.runtimeTimeoutMs,
+    });
+    if (response.ok) {
       attempts.push(
         attemptOf(i + 1, hop, started, deps.clock, {
           ...base,
@@ -170,19 +189,17 @@ export async function walk(
         result: response.result,
         attempts,
       };
-    } catch (err) {
-      const e = err instanceof RuntimeCallError ? err : new RuntimeCallError('RUNTIME_ERROR', 'runtime call failed');
-      last = { hop, code: e.code, message: e.message };
-      attempts.push(
-        attemptOf(i + 1, hop, started, deps.clock, {
-          ...base,
-          status: 'failed',
-          errorCode: e.code,
-          errorMessage: e.message,
-          httpStatus: e.httpStatus,
-        }),
-      );
     }
+    last = { hop, code: response.code, message: response.message };
+    attempts.push(
+      attemptOf(i + 1, hop, started, deps.clock, {
+        ...base,
+        status: 'failed',
+        errorCode: response.code,
+        errorMessage: response.message,
+        httpStatus: response.httpStatus,
+      }),
+    );
   }
   // Every native hop failed: a remaining handoff hop takes over (context B9).
   for (const [i, hop] of hops.entries()) {

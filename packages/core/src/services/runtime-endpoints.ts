@@ -1,32 +1,65 @@
-import type { ListQuery, RuntimeEndpointView, UpsertRuntimeEndpointRequest } from '@mm/contracts';
+import type { ListQuery, NetworkScope, RuntimeEndpointView, UpsertRuntimeEndpointRequest } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
 import { SYSTEM_ACTOR, toPage } from '../deps.ts';
-import { notFound } from '../errors.ts';
+import { notFound, validation } from '../errors.ts';
+import { checkHost, DEFAULT_NETWORK_POLICY } from '../lib/address-scope.ts';
+import type { NetworkPolicy } from '../lib/address-scope.ts';
 import {
   defaultEndpointLabel,
   defaultProbePath,
   deriveNetworkScope,
   normalizeEndpointBaseUrl,
 } from '../lib/endpoint-url.ts';
-import type { SecretBox } from '../lib/secrets.ts';
+import { endpointCredentialContext } from '../lib/secrets.ts';
 import type { EndpointWrite, Repos } from '../ports.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 
 type EndpointFields = Omit<UpsertRuntimeEndpointRequest, 'leaseExpiresAt'>;
 
 /**
+ * What a write does to the stored credential. A new token is sealed only once the endpoint's
+ * identity is known (`upsertEndpointIn`), because the ciphertext is bound to it.
+ */
+export type CredentialChange =
+  { kind: 'keep' } | { kind: 'clear' } | { kind: 'set'; seal: (context: string) => string };
+
+/** An endpoint write before its credential is sealed to the row. */
+export type PendingEndpointWrite = Omit<EndpointWrite, 'authTokenCipher'> & { credential: CredentialChange };
+
+/**
+ * The scope rules a write must already satisfy (docs/trust.md "Outbound calls"): metadata names and
+ * IP literals outside the declared scope, and scopes the operator forbids, are refused now (400);
+ * other host names are checked at every call after resolution.
+ */
+function assertReachable(endpointBaseUrl: string, scope: NetworkScope, explicitScope: boolean, policy: NetworkPolicy) {
+  const reason = checkHost(new URL(endpointBaseUrl).hostname, scope, policy);
+  if (!reason) return;
+  const field = !policy.allowedScopes.includes(scope) && explicitScope ? 'networkScope' : 'endpointBaseUrl';
+  throw validation(`${field}: ${reason}`, { [field]: reason });
+}
+
+/**
  * Builds the record to store from a request, applying the reference's defaults. The credential is
- * sealed here; `authToken` itself goes no further.
+ * captured in a sealing function; `authToken` itself goes no further.
  */
 export function endpointWrite(
   providerKey: string,
   input: EndpointFields,
   owner: { source: 'manual' | 'agent'; agentId: string | null; leaseExpiresAt: Date | null },
-  secrets: SecretBox,
-): EndpointWrite {
+  deps: Pick<CoreDeps, 'secrets' | 'config'>,
+): PendingEndpointWrite {
   const key = providerKey.toLowerCase();
   const endpointBaseUrl = normalizeEndpointBaseUrl(input.endpointBaseUrl);
+  const networkScope = input.networkScope ?? deriveNetworkScope(endpointBaseUrl);
+  assertReachable(
+    endpointBaseUrl,
+    networkScope,
+    input.networkScope !== undefined,
+    deps.config.network ?? DEFAULT_NETWORK_POLICY,
+  );
   const authType = input.authType ?? 'none';
+  const token = input.authToken;
+  const { secrets } = deps;
   return {
     providerKey: key,
     source: owner.source,
@@ -34,24 +67,51 @@ export function endpointWrite(
     label: input.label ?? defaultEndpointLabel(key),
     endpointBaseUrl,
     authType,
-    // A write without a token keeps the stored one (the console never sees it to send it back);
-    // an explicit `authType: "none"` clears it.
-    authTokenCipher: input.authToken ? secrets.seal(input.authToken) : input.authType === 'none' ? null : undefined,
+    // A write without a token keeps the stored one while the URL stays the same (the console never
+    // sees it to send it back); an explicit `authType: "none"` clears it.
+    credential: token
+      ? { kind: 'set', seal: (context) => secrets.seal(token, context) }
+      : input.authType === 'none'
+        ? { kind: 'clear' }
+        : { kind: 'keep' },
     modelAlias: input.modelAlias ?? null,
-    networkScope: input.networkScope ?? deriveNetworkScope(endpointBaseUrl),
+    networkScope,
     probePath: input.probePath ?? defaultProbePath(key),
     status: input.status ?? 'active',
     leaseExpiresAt: owner.leaseExpiresAt,
   };
 }
 
+/**
+ * The credential column of a write. A stored credential belongs to the URL it was stored with: a
+ * write that moves the endpoint (scheme, host or port) without a new token clears it, so nobody can
+ * redirect an operator's token by re-registering the provider elsewhere (docs/trust.md "Credentials").
+ */
+function credentialCipher(
+  machineId: string,
+  write: PendingEndpointWrite,
+  current: RuntimeEndpointView | null,
+): string | null | undefined {
+  switch (write.credential.kind) {
+    case 'set':
+      return write.credential.seal(endpointCredentialContext(machineId, write.providerKey, write.endpointBaseUrl));
+    case 'clear':
+      return null;
+    case 'keep':
+      return current && current.endpointBaseUrl !== write.endpointBaseUrl ? null : undefined;
+  }
+}
+
 /** Writes one endpoint and its audit event inside the caller's transaction. */
 export async function upsertEndpointIn(
   tx: Repos,
   machineId: string,
-  write: EndpointWrite,
+  pending: PendingEndpointWrite,
   actor: string,
 ): Promise<{ item: RuntimeEndpointView; created: boolean }> {
+  const current = await tx.endpoints.get(machineId, pending.providerKey);
+  const { credential: _credential, ...fields } = pending;
+  const write: EndpointWrite = { ...fields, authTokenCipher: credentialCipher(machineId, pending, current) };
   const result = await tx.endpoints.upsert(machineId, write);
   await tx.audit.record({
     actor,
@@ -121,7 +181,7 @@ export function createRuntimeEndpointService({ store, config, secrets, clock }: 
             agentId: null,
             leaseExpiresAt: input.leaseExpiresAt ? new Date(input.leaseExpiresAt) : null,
           },
-          secrets,
+          { secrets, config },
         );
         return upsertEndpointIn(tx, machineId, write, caller.actor);
       });

@@ -15,16 +15,12 @@ import type { Caller, CoreConfig, CoreDeps } from '../deps.ts';
 import { SYSTEM_ACTOR, toPage } from '../deps.ts';
 import { discover, fallbackChainOf } from '../engine/discovery.ts';
 import type { DiscoveryResult } from '../engine/discovery.ts';
-import { createHttpRuntime } from '../engine/runtime.ts';
-import type { RuntimeInvoker } from '../engine/runtime.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import type { Repos } from '../ports.ts';
 import { createExecutionTracker, executeTask, recoverInterruptedRuns } from './execute.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 
-export interface TaskServiceDeps extends CoreDeps {
-  runtime?: RuntimeInvoker;
-}
+export type TaskServiceDeps = CoreDeps;
 
 async function loadTask(repos: Repos, machineId: string, taskId: string): Promise<TaskView> {
   const task = await repos.tasks.get(machineId, taskId);
@@ -97,7 +93,7 @@ export type TaskRef = { machineId: string; taskId: string };
 
 export function createTaskService(deps: TaskServiceDeps) {
   const { store, config, clock } = deps;
-  const runtime = deps.runtime ?? createHttpRuntime();
+  const { runtime } = deps;
   const tracker = createExecutionTracker();
 
   /** Discovery for one task on one machine, with request-time overrides. */
