@@ -1,4 +1,4 @@
-export { restPlugin, sendError } from './fastify.ts';
+export { clientErrorHandler, restPlugin, sendError } from './fastify.ts';
 export type { RestOptions } from './fastify.ts';
 export { buildOpenApiDocument } from './openapi.ts';
 export { routeTable } from './routes/index.ts';
