@@ -100,7 +100,11 @@ const hostileString = fc.oneof(
   fc.constantFrom('', ' ', '   ', '__proto__', 'constructor', '😀', '%00', '../../etc', '\ufeff', '\uffff', 'NaN'),
   fc.constantFrom('x'.repeat(5000), '機'.repeat(3000), '😀'.repeat(1500)),
   fc
-    .tuple(fc.string({ maxLength: 8 }), fc.constantFrom(...LONE_SURROGATES, ...CONTROL_CHARS), fc.string({ maxLength: 8 }))
+    .tuple(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom(...LONE_SURROGATES, ...CONTROL_CHARS),
+      fc.string({ maxLength: 8 }),
+    )
     .map(([a, b, c]) => a + b + c),
   fc.string({ maxLength: 20, unit: 'binary' }),
 );
@@ -154,11 +158,9 @@ const hostileJsonObject = fc.oneof(
 );
 
 /** A free-form JSON object of reasonable size. */
-const jsonObject = fc.dictionary(
-  fc.string({ maxLength: 10 }),
-  fc.jsonValue({ maxDepth: 3 }),
-  { maxKeys: 5 },
-) as fc.Arbitrary<unknown>;
+const jsonObject = fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), {
+  maxKeys: 5,
+}) as fc.Arbitrary<unknown>;
 
 const URLS = ['http://127.0.0.1:9', 'http://127.0.0.1:9/some/path?q=1#x', 'https://127.0.0.1:1', 'http://[::1]:9'];
 
@@ -182,7 +184,8 @@ function numberArb(s: JsonSchema): fc.Arbitrary<unknown> {
 
 /** The valid-shaped arbitrary of one schema node, without hostile alternatives. */
 function shapeOf(s: JsonSchema, name: string, fixtures: Fixtures, depth: number): fc.Arbitrary<unknown> {
-  if (s.anyOf ?? s.oneOf) return fc.oneof(...(s.anyOf ?? s.oneOf ?? []).map((x) => arbitraryOf(x, name, fixtures, depth)));
+  if (s.anyOf ?? s.oneOf)
+    return fc.oneof(...(s.anyOf ?? s.oneOf ?? []).map((x) => arbitraryOf(x, name, fixtures, depth)));
   if (s.const !== undefined) return fc.constant(s.const);
   switch (s.type) {
     case 'string':
@@ -203,13 +206,16 @@ function shapeOf(s: JsonSchema, name: string, fixtures: Fixtures, depth: number)
       if (!s.properties && s.additionalProperties === true) return jsonObject;
       if (!s.properties && s.propertyNames) {
         const value =
-          typeof s.additionalProperties === 'object' ? arbitraryOf(s.additionalProperties, name, fixtures, depth + 1) : fc.string();
+          typeof s.additionalProperties === 'object'
+            ? arbitraryOf(s.additionalProperties, name, fixtures, depth + 1)
+            : fc.string();
         return fc.dictionary(arbitraryOf(s.propertyNames, 'key', fixtures, depth + 1) as fc.Arbitrary<string>, value, {
           maxKeys: 4,
         });
       }
       const model: Record<string, fc.Arbitrary<unknown>> = {};
-      for (const [key, prop] of Object.entries(s.properties ?? {})) model[key] = arbitraryOf(prop, key, fixtures, depth + 1);
+      for (const [key, prop] of Object.entries(s.properties ?? {}))
+        model[key] = arbitraryOf(prop, key, fixtures, depth + 1);
       return fc.record(model, { requiredKeys: (s.required ?? []).filter((k) => k in model) });
     }
     default:
@@ -292,4 +298,109 @@ export function pathWith(path: string, params: unknown): string {
     const v = values[name];
     return encodeLoose(v === undefined || v === '' ? `missing-${name}` : scalar(v));
   });
+}
+
+const PATTERN_EXAMPLES: [RegExp, (uniq: string) => string][] = [
+  [/did:peaq|peaqos:machine/, (u) => `peaqos:machine:${u}`],
+  [/0x\[0-9a-fA-F\]\{40\}/, () => `0x${'ab'.repeat(20)}`],
+];
+
+/** A minimal valid value of a schema node: required fields only, known ids by field name. */
+export function exampleOf(s: JsonSchema, name: string, fixtures: Fixtures, unique: string): unknown {
+  const known = fixtures[name]?.[0];
+  if (known !== undefined && s.type === 'string') return known;
+  const options = s.anyOf ?? s.oneOf;
+  if (options) return exampleOf(options.find((o) => o.type !== 'null') ?? options[0] ?? {}, name, fixtures, unique);
+  if (s.const !== undefined) return s.const;
+  if (s.enum) return s.enum[0];
+  switch (s.type) {
+    case 'string': {
+      if (s.format === 'uri' || /url$/i.test(name)) return 'http://127.0.0.1:9';
+      if (s.format === 'date-time') return new Date(Date.now() + 3_600_000).toISOString();
+      if (s.pattern) {
+        const pattern = s.pattern;
+        const found = PATTERN_EXAMPLES.find(([re]) => re.test(pattern));
+        if (found) return found[1](unique);
+        if (pattern.startsWith('^\\/')) return '/health';
+      }
+      return 'x'.repeat(Math.max(s.minLength ?? 1, 1));
+    }
+    case 'integer':
+    case 'number':
+      return s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 1);
+    case 'boolean':
+      return false;
+    case 'null':
+      return null;
+    case 'array':
+      return s.items && s.minItems ? [exampleOf(s.items, name, fixtures, unique)] : [];
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const key of s.required ?? []) {
+        const prop = s.properties?.[key];
+        if (prop) out[key] = exampleOf(prop, key, fixtures, unique);
+      }
+      return out;
+    }
+    default:
+      return {};
+  }
+}
+
+/** One position in an input where a string goes, and the value that puts a given string there. */
+export interface StringSlot {
+  /** Where the value goes. */
+  at: (string | number)[];
+  value: (bad: string) => unknown;
+  /** The path of the offending string as validation reports it (a key's path ends in the key). */
+  path: (bad: string) => (string | number)[];
+}
+
+/** Every place a string can go in a schema: string fields, array items, free-form JSON keys and values. */
+export function stringSlots(s: JsonSchema, at: (string | number)[] = []): StringSlot[] {
+  const options = s.anyOf ?? s.oneOf;
+  if (options) return stringSlots(options.find((o) => o.type !== 'null') ?? {}, at);
+  switch (s.type) {
+    case 'string':
+      return [{ at, value: (bad) => bad, path: () => at }];
+    case 'array': {
+      const items = s.items;
+      if (!items) return [];
+      // The bad string sits in the first item; the rest of that item is a minimal valid one.
+      return stringSlots(items).map((inner) => ({
+        at,
+        value: (bad) => [setAt(exampleOf(items, '', {}, 'slot'), inner.at, inner.value(bad))],
+        path: (bad) => [...at, 0, ...inner.path(bad)],
+      }));
+    }
+    case 'object':
+      if (!s.properties && (s.additionalProperties === true || s.propertyNames)) {
+        // Free-form JSON and records: a value, a nested value, and a key.
+        const slots: StringSlot[] = [
+          { at, value: (bad) => ({ k: bad }), path: () => [...at, 'k'] },
+          { at, value: (bad) => ({ [`key${bad}`]: 'v' }), path: (bad) => [...at, `key${bad}`] },
+        ];
+        if (s.additionalProperties === true) {
+          slots.push({
+            at,
+            value: (bad) => ({ nested: { list: ['ok', bad] } }),
+            path: () => [...at, 'nested', 'list', 1],
+          });
+        }
+        return slots;
+      }
+      return Object.entries(s.properties ?? {}).flatMap(([key, prop]) => stringSlots(prop, [...at, key]));
+    default:
+      return [];
+  }
+}
+
+/** `target` with `value` placed at `path` (containers created as needed). */
+export function setAt(target: unknown, path: (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path as [string | number, ...(string | number)[]];
+  const base: Record<string | number, unknown> =
+    target !== null && typeof target === 'object' ? { ...(target as Record<string, unknown>) } : {};
+  base[head] = setAt(base[head], rest, value);
+  return base;
 }

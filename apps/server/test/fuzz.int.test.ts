@@ -10,14 +10,7 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import {
-  arbitraryOf,
-  cursorFixtures,
-  pathWith,
-  queryString,
-  restTargets,
-  trpcTargets,
-} from './contract-inputs.ts';
+import { arbitraryOf, cursorFixtures, pathWith, queryString, restTargets, trpcTargets } from './contract-inputs.ts';
 import type { Fixtures, RestTarget, TrpcTarget } from './contract-inputs.ts';
 import { describeEachDb, json, uniq } from './harness.ts';
 import type { TestApp } from './harness.ts';
