@@ -187,7 +187,7 @@ function shapeOf(s: JsonSchema, name: string, fixtures: Fixtures, depth: number)
   if (s.anyOf ?? s.oneOf)
     return fc.oneof(...(s.anyOf ?? s.oneOf ?? []).map((x) => arbitraryOf(x, name, fixtures, depth)));
   if (s.const !== undefined) return fc.constant(s.const);
-  switch (s.type) {
+  switch (s.type ?? '') {
     case 'string':
       return stringArb(s, name);
     case 'integer':
@@ -278,7 +278,7 @@ export function encodeLoose(value: string): string {
   }
 }
 
-const scalar = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const scalar = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined'));
 
 /** A query string from generated values (arrays repeat the key, objects go as JSON text). */
 export function queryString(query: unknown): string {
@@ -313,7 +313,7 @@ export function exampleOf(s: JsonSchema, name: string, fixtures: Fixtures, uniqu
   if (options) return exampleOf(options.find((o) => o.type !== 'null') ?? options[0] ?? {}, name, fixtures, unique);
   if (s.const !== undefined) return s.const;
   if (s.enum) return s.enum[0];
-  switch (s.type) {
+  switch (s.type ?? '') {
     case 'string': {
       if (s.format === 'uri' || /url$/i.test(name)) return 'http://127.0.0.1:9';
       if (s.format === 'date-time') return new Date(Date.now() + 3_600_000).toISOString();
@@ -360,7 +360,7 @@ export interface StringSlot {
 export function stringSlots(s: JsonSchema, at: (string | number)[] = []): StringSlot[] {
   const options = s.anyOf ?? s.oneOf;
   if (options) return stringSlots(options.find((o) => o.type !== 'null') ?? {}, at);
-  switch (s.type) {
+  switch (s.type ?? '') {
     case 'string':
       return [{ at, value: (bad) => bad, path: () => at }];
     case 'array': {

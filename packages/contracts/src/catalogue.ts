@@ -22,7 +22,9 @@ export const zIntegrationStatus = z.enum(['integrated', 'handoff-only', 'planned
 export type IntegrationStatus = z.infer<typeof zIntegrationStatus>;
 
 const zHttpUrl = checkChars(
-  z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+  z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
 );
 
 export const zExternalHandoff = z.object({

@@ -207,7 +207,8 @@ describe('string character rules', () => {
   });
 
   it('refuses every C0 control and DEL in single-line strings', () => {
-    for (let c = 0; c < 0x20; c++) expect(str().safeParse(`a${String.fromCharCode(c)}b`).success, String(c)).toBe(false);
+    for (let c = 0; c < 0x20; c++)
+      expect(str().safeParse(`a${String.fromCharCode(c)}b`).success, String(c)).toBe(false);
     expect(str().safeParse('a\u007fb').success).toBe(false);
   });
 

@@ -57,7 +57,7 @@ const wellFormed =
 
 /** Adds the character rules of `kind` to a string schema (for strings not built by the helpers below). */
 export const checkChars = <S extends z.ZodType<string>>(schema: S, kind: StringKind = 'line'): S =>
-  schema.superRefine(wellFormed(kind)) as S;
+  schema.superRefine(wellFormed(kind));
 
 /** A bounded single-line string: ids, keys, labels, tokens (no control characters). */
 export const str = (max: number = LIMITS.title) =>

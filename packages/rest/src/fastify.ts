@@ -51,7 +51,7 @@ function describeFields(fields: Record<string, string>): string {
 
 /** Node's parser error codes (llhttp `HPE_*`) grouped into what we tell the client. */
 function describeClientError(code: string | undefined): { code: ErrorCode; message: string } {
-  switch (code) {
+  switch (code ?? '') {
     case 'HPE_HEADER_OVERFLOW':
       return { code: 'HEADERS_TOO_LARGE', message: 'the request headers are too large (at most 16 KiB)' };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
@@ -69,7 +69,10 @@ function describeClientError(code: string | undefined): { code: ErrorCode; messa
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
     case 'HPE_INVALID_TRANSFER_ENCODING':
     case 'HPE_INVALID_CHUNK_SIZE':
-      return { code: 'VALIDATION_ERROR', message: 'the request body framing (Content-Length, Transfer-Encoding) is malformed' };
+      return {
+        code: 'VALIDATION_ERROR',
+        message: 'the request body framing (Content-Length, Transfer-Encoding) is malformed',
+      };
     default:
       return { code: 'VALIDATION_ERROR', message: 'the HTTP request is malformed' };
   }
