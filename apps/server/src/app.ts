@@ -8,7 +8,7 @@ import { API_CALLER, AppError, createSecretBox, createServices, systemClock, toA
 import type { Caller, Clock, Services, Store } from '@mm/core';
 import { applyMigrations, createStore, openDatabase } from '@mm/db';
 import type { Database } from '@mm/db';
-import { RETRY_AFTER_SECONDS, restPlugin, routeTable, sendError } from '@mm/rest';
+import { clientErrorHandler, RETRY_AFTER_SECONDS, restPlugin, routeTable, sendError } from '@mm/rest';
 import { createHttpRuntime } from '@mm/runtime-http';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
@@ -81,6 +81,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     logger: opts.logger === false ? false : loggerOptions(env.LOG_LEVEL),
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    // Requests Node's HTTP parser refuses (header syntax, oversized headers) get the envelope too.
+    clientErrorHandler,
     // Requests Fastify rejects before routing (undecodable URLs, bad content types) still get the envelope.
     frameworkErrors(error, _req, reply) {
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

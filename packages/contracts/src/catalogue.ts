@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, nonEmpty, str, zJsonObject, zKey, zStringList } from './common.ts';
+import { LIMITS, checkChars, nonEmpty, str, text, zJsonObject, zKey, zStringList } from './common.ts';
 
 export const SERVICE_TYPES = [
   'oracle.price-feed',
@@ -21,14 +21,16 @@ export type ExecutionMode = z.infer<typeof zExecutionMode>;
 export const zIntegrationStatus = z.enum(['integrated', 'handoff-only', 'planned']);
 export type IntegrationStatus = z.infer<typeof zIntegrationStatus>;
 
-const zHttpUrl = z
-  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-  .max(LIMITS.url, `must be at most ${LIMITS.url} characters`);
+const zHttpUrl = checkChars(
+  z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+);
 
 export const zExternalHandoff = z.object({
   label: nonEmpty(LIMITS.title),
   url: zHttpUrl,
-  notes: z.array(str(LIMITS.text)).max(32),
+  notes: z.array(text(LIMITS.text)).max(32),
 });
 export type ExternalHandoff = z.infer<typeof zExternalHandoff>;
 
@@ -37,7 +39,7 @@ export const zPricing = z.object({
   amount: z.number().min(0).nullable().optional(),
   currency: str(16).nullable().optional(),
   rate: str(LIMITS.title).nullable().optional(),
-  notes: z.array(str(LIMITS.text)).max(32).default([]),
+  notes: z.array(text(LIMITS.text)).max(32).default([]),
 });
 export type Pricing = z.infer<typeof zPricing>;
 
@@ -56,7 +58,7 @@ export type SkillView = z.infer<typeof zSkillView>;
 export const zUpsertSkillRequest = z.object({
   providerKey: zKey,
   label: nonEmpty(LIMITS.title),
-  description: str(LIMITS.text).default(''),
+  description: text(LIMITS.text).default(''),
   serviceTypes: z.array(zServiceType).min(1).max(SERVICE_TYPES.length),
   operations: zStringList.default([]),
   executionMode: zExecutionMode,
@@ -107,7 +109,7 @@ export const zUpsertServiceRequest = z.object({
   companyName: nonEmpty(LIMITS.title),
   serviceType: zServiceType,
   name: nonEmpty(LIMITS.title),
-  description: str(LIMITS.text).default(''),
+  description: text(LIMITS.text).default(''),
   operations: zStringList.default([]),
   executionMode: zExecutionMode,
   integrationStatus: zIntegrationStatus,

@@ -22,8 +22,11 @@ export const ERROR_TABLE = {
   VERSION_CONFLICT: { http: 409, trpc: 'CONFLICT' },
   MACHINE_IDENTITY_EXISTS: { http: 409, trpc: 'CONFLICT' },
   MACHINE_IDENTITY_IMMUTABLE: { http: 409, trpc: 'CONFLICT' },
+  REQUEST_TIMEOUT: { http: 408, trpc: 'TIMEOUT' },
   PAYLOAD_TOO_LARGE: { http: 413, trpc: 'PAYLOAD_TOO_LARGE' },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, trpc: 'UNSUPPORTED_MEDIA_TYPE' },
+  // Below the framework only (docs/api.md "Input limits"): Node's parser refuses the request head.
+  HEADERS_TOO_LARGE: { http: 431, trpc: 'PAYLOAD_TOO_LARGE' },
   MACHINE_IDENTITY_PROOF_REQUIRED: { http: 422, trpc: 'UNPROCESSABLE_CONTENT' },
   MACHINE_IDENTITY_PROOF_EXPIRED: { http: 422, trpc: 'UNPROCESSABLE_CONTENT' },
   RATE_LIMITED: { http: 429, trpc: 'TOO_MANY_REQUESTS' },

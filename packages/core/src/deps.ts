@@ -1,3 +1,5 @@
+import { CURSOR_MESSAGE, encodeKeyCursor, parseCursor } from '@mm/contracts';
+import { AppError } from './errors.ts';
 import type { NetworkPolicy } from './lib/address-scope.ts';
 import type { SecretBox } from './lib/secrets.ts';
 import type { Clock, IdentityResolver, RuntimePort, Store } from './ports.ts';
@@ -52,13 +54,17 @@ export function pageArray<T>(
   const limit = query.limit ?? 100;
   let start = 0;
   if (query.cursor) {
-    const after = Buffer.from(query.cursor, 'base64url').toString('utf8');
+    const parsed = parseCursor(query.cursor);
+    if (parsed?.kind !== 'key') {
+      throw new AppError('VALIDATION_ERROR', `cursor ${CURSOR_MESSAGE}`, { fields: { cursor: CURSOR_MESSAGE } });
+    }
+    const after = parsed.key;
     start = items.findIndex((i) => keyOf(i) > after);
     if (start < 0) start = items.length;
   }
   const page = items.slice(start, start + limit);
   const last = page.at(-1);
   return start + limit < items.length && last
-    ? { items: page, nextCursor: Buffer.from(keyOf(last), 'utf8').toString('base64url') }
+    ? { items: page, nextCursor: encodeKeyCursor(keyOf(last)) }
     : { items: page };
 }

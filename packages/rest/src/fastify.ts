@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ERROR_TABLE, zodIssuesToFields } from '@mm/contracts';
 import type { ErrorBody, ErrorCode } from '@mm/contracts';
 import { AppError, toAppError } from '@mm/core';
@@ -42,6 +44,61 @@ function describeFields(fields: Record<string, string>): string {
     .slice(0, 3)
     .map(([k, v]) => `${k} ${v}`);
   return parts.join('; ');
+}
+
+/** Node's parser error codes (llhttp `HPE_*`) grouped into what we tell the client. */
+function describeClientError(code: string | undefined): { code: ErrorCode; message: string } {
+  switch (code ?? '') {
+    case 'HPE_HEADER_OVERFLOW':
+      return { code: 'HEADERS_TOO_LARGE', message: 'the request headers are too large (at most 16 KiB)' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { code: 'REQUEST_TIMEOUT', message: 'the request was not received in time' };
+    case 'HPE_INVALID_METHOD':
+    case 'HPE_INVALID_URL':
+    case 'HPE_INVALID_VERSION':
+      return { code: 'VALIDATION_ERROR', message: 'the HTTP request line is malformed' };
+    case 'HPE_INVALID_HEADER_TOKEN':
+    case 'HPE_INVALID_CONSTANT':
+    case 'HPE_LF_EXPECTED':
+    case 'HPE_CR_EXPECTED':
+      return { code: 'VALIDATION_ERROR', message: 'a request header is malformed' };
+    case 'HPE_INVALID_CONTENT_LENGTH':
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+    case 'HPE_INVALID_CHUNK_SIZE':
+      return {
+        code: 'VALIDATION_ERROR',
+        message: 'the request body framing (Content-Length, Transfer-Encoding) is malformed',
+      };
+    default:
+      return { code: 'VALIDATION_ERROR', message: 'the HTTP request is malformed' };
+  }
+}
+
+/**
+ * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses before Fastify sees them (bad
+ * request lines, header syntax, oversized or too many headers) answer in the error envelope too,
+ * with a 4xx status, and the connection closes (context C5; docs/api.md "Input limits").
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || socket.destroyed) {
+    socket.destroy();
+    return;
+  }
+  const { code, message } = describeClientError(err.code);
+  const status = ERROR_TABLE[code].http;
+  const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }
 
 /** Path patterns compiled once, to answer 405 for a known path with another method. */

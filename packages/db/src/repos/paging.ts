@@ -1,17 +1,20 @@
+import { CURSOR_MESSAGE, encodeSeqCursor, parseCursor } from '@mm/contracts';
 import type { ListResponse } from '@mm/contracts';
 import { AppError } from '@mm/core';
 import type { Page } from '@mm/core';
 
-/** Opaque cursors encode the `seq` of the last row of the page. */
+/** Opaque cursors encode the `seq` of the last row of the page (docs/api.md "Paging"). */
 export function encodeCursor(seq: bigint): string {
-  return Buffer.from(`s:${seq.toString()}`, 'utf8').toString('base64url');
+  return encodeSeqCursor(seq);
 }
 
+/** The contracts refuse malformed cursors at the edge; this is the backstop for other callers. */
 export function decodeCursor(cursor: string): bigint {
-  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^s:(\d{1,19})$/.exec(raw);
-  if (!match?.[1]) throw new AppError('VALIDATION_ERROR', 'cursor is not valid', { fields: { cursor: 'invalid' } });
-  return BigInt(match[1]);
+  const parsed = parseCursor(cursor);
+  if (parsed?.kind !== 'seq') {
+    throw new AppError('VALIDATION_ERROR', `cursor ${CURSOR_MESSAGE}`, { fields: { cursor: CURSOR_MESSAGE } });
+  }
+  return parsed.seq;
 }
 
 /** Newest first by `seq`, `limit + 1` rows to know whether another page exists. */
