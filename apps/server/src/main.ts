@@ -4,6 +4,8 @@ import { parseEnv } from './env.ts';
 
 async function main() {
   const env = parseEnv();
+  // Every file this process creates (embedded database, secret key) is owner-only (docs/faults.md).
+  process.umask(0o077);
   const app = await buildApp({ env });
   let stopping = false;
   // Graceful stop (docs/faults.md): stop accepting, let executions in flight finish within their

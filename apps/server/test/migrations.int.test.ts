@@ -230,4 +230,74 @@ describe('the PGlite data-folder lock', () => {
     release();
     expect(fs.existsSync(path.join(dir, 'pglite.lock'))).toBe(false);
   });
+
+  it('lets exactly one of two processes started at once take a stale lock (15 trials, context C2)', async () => {
+    const dbModule = path.resolve(HERE, '../../../packages/db/src/database.ts');
+    const script = (dir: string, go: number) => `
+      import { lockDataDir } from ${JSON.stringify(dbModule)};
+      while (Date.now() < ${go}) {}
+      try { lockDataDir(${JSON.stringify(dir)}); console.log('LOCKED'); await new Promise((r) => setTimeout(r, 1500)); }
+      catch (err) { console.log(err.name); }
+    `;
+    const run = (dir: string, go: number) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(dir, go)], {
+        cwd: path.resolve(HERE, '..'),
+        timeout: 60_000,
+      });
+    for (let batch = 0; batch < 3; batch++) {
+      const dirs = Array.from({ length: 5 }, () => {
+        const dir = tmpDir('mm-lockrace-');
+        fs.writeFileSync(path.join(dir, 'pglite.lock'), '2147483646'); // a dead owner
+        return dir;
+      });
+      const go = Date.now() + 7_000;
+      const results = await Promise.all(dirs.map((dir) => Promise.all([run(dir, go), run(dir, go)])));
+      for (const pair of results) {
+        const outcomes = pair.map((r) => r.stdout.trim()).sort();
+        expect(outcomes).toEqual(['DataDirLockedError', 'LOCKED']);
+      }
+    }
+  }, 180_000);
+
+  it('keeps the data folder owner-only: folder 0700, lock file 0600 (context C2)', async () => {
+    const dir = tmpDir('mm-datadir-');
+    const db = await openDatabase({ dataDir: dir });
+    try {
+      expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(dir, 'pglite')).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(dir, 'pglite.lock')).mode & 0o777).toBe(0o600);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+});
+
+describe('pnpm db:reset', () => {
+  const pgUrl = inject('pgUrl');
+  (pgUrl ? it : it.skip)(
+    'refuses to touch a PostgreSQL database without --force',
+    async () => {
+      const cli = path.resolve(HERE, '../../../packages/db/src/cli.ts');
+      const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, 'reset'], {
+        cwd: path.resolve(HERE, '../../..'),
+        env: { ...process.env, DATABASE_URL: pgUrl ?? '' },
+        timeout: 60_000,
+      }).then(
+        () => ({ code: 0, stderr: '' }),
+        (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/--force/);
+      // Nothing was dropped.
+      const client = new pg.Client({ connectionString: pgUrl ?? '' });
+      await client.connect();
+      try {
+        const res = await client.query(`SELECT count(*)::int AS n FROM "_prisma_migrations"`);
+        expect((res.rows[0] as { n: number }).n).toBeGreaterThan(0);
+      } finally {
+        await client.end();
+      }
+    },
+    120_000,
+  );
 });

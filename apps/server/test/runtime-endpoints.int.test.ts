@@ -471,7 +471,7 @@ describeEachDb('runtime endpoints', (get) => {
       // The one error translation (packages/core/src/errors.ts) turns zod failures into VALIDATION_ERROR.
       const cause = err.cause as AppError;
       expect(cause.code).toBe('VALIDATION_ERROR');
-      expect(Object.keys((cause.details?.fields ?? {}))).toContain('endpointBaseUrl');
+      expect(Object.keys(cause.details?.fields ?? {})).toContain('endpointBaseUrl');
     }
   });
 });

@@ -5,7 +5,8 @@
  *   deploy                                  apply pending migrations
  *   status                                  show applied / pending migrations
  *   check                                   fail when schema.prisma has changes with no migration
- *   reset [--force]                         drop everything and re-apply all migrations
+ *   reset [--force]                         drop everything and re-apply all migrations (PostgreSQL:
+ *                                           refused without --force)
  * The database is DATABASE_URL when set, else the embedded one in MM_DATA_DIR (default .data).
  */
 import { parseArgs } from 'node:util';
@@ -88,6 +89,14 @@ async function main(): Promise<number> {
       return 1;
     }
     case 'reset': {
+      // Dropping a server's database is not something to do by accident (docs/database.md).
+      if (process.env.DATABASE_URL && !values.force) {
+        console.error(
+          'db:reset would DROP every table of the PostgreSQL database in DATABASE_URL.\n' +
+            'Run `pnpm db:reset --force` if that is what you want.',
+        );
+        return 2;
+      }
       await withDb(async (db) => {
         console.log(`Resetting ${db.describe}`);
         await resetDatabase(db.migrationAdapter);

@@ -55,37 +55,88 @@ function isAlive(pid: number): boolean {
  */
 const heldByThisProcess = new Set<string>();
 
-/** Takes an exclusive lock on the data folder; returns its release. Stale locks are replaced. */
+const TAKEOVER_STALE_MS = 10_000;
+
+/** Creates `file` holding our pid, only if it does not exist (O_EXCL): the atomic step. */
+function createExclusive(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, 'wx', 0o600);
+    fs.writeSync(fd, String(process.pid));
+    fs.closeSync(fd);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+function readPid(file: string): number | null {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    return Number.isFinite(pid) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Replaces a stale lock (its owner is dead) without a window in which two processes both see it
+ * stale and both take it: the replacement happens only while holding a second exclusive file,
+ * `pglite.lock.takeover`, and re-reads the lock under it (docs/faults.md). A takeover file left by a
+ * process that died inside those few statements is itself stale after 10 s.
+ */
+function takeOverStale(lockPath: string, stalePid: number): boolean {
+  const takeover = `${lockPath}.takeover`;
+  if (!createExclusive(takeover)) {
+    try {
+      if (Date.now() - fs.statSync(takeover).mtimeMs > TAKEOVER_STALE_MS) fs.unlinkSync(takeover);
+    } catch {
+      // someone else removed it
+    }
+    return false;
+  }
+  try {
+    if (readPid(lockPath) !== stalePid) return false; // replaced meanwhile: not ours to take
+    fs.unlinkSync(lockPath);
+    return createExclusive(lockPath);
+  } finally {
+    fs.unlinkSync(takeover);
+  }
+}
+
+/**
+ * Takes an exclusive lock on the data folder; returns its release. The lock is a file created with
+ * O_EXCL holding our pid; a lock whose owner is dead is taken over atomically (see above). The
+ * folder is owner-only (0700), the lock file 0600 (context C2).
+ */
 export function lockDataDir(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
   const lockPath = path.join(dir, 'pglite.lock');
   const held = path.resolve(lockPath);
   if (heldByThisProcess.has(held)) throw new DataDirLockedError(dir, process.pid);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = fs.openSync(lockPath, 'wx');
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
-      heldByThisProcess.add(held);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        heldByThisProcess.delete(held);
-        try {
-          if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
-        } catch {
-          // already gone
-        }
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10);
-      if (Number.isFinite(pid) && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(dir, pid);
-      fs.unlinkSync(lockPath);
-    }
+  const deadline = Date.now() + 2_000;
+  for (;;) {
+    if (createExclusive(lockPath)) break;
+    const pid = readPid(lockPath);
+    if (pid !== null && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(dir, pid);
+    // Stale (dead owner, our own pid from an earlier life, or a half-written file).
+    if (pid !== null && takeOverStale(lockPath, pid)) break;
+    if (Date.now() > deadline) throw new Error(`Could not lock ${dir}: another process is taking it over`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
-  throw new Error(`Could not lock ${dir}`);
+  heldByThisProcess.add(held);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    heldByThisProcess.delete(held);
+    try {
+      if (readPid(lockPath) === process.pid) fs.unlinkSync(lockPath);
+    } catch {
+      // already gone
+    }
+  };
 }
 
 function redactUrl(url: string): string {
@@ -95,6 +146,24 @@ function redactUrl(url: string): string {
     return `${u.protocol}//${u.username ? `${u.username}${u.password ? ':***' : ''}@` : ''}${u.host}${u.pathname}`;
   } catch {
     return 'postgresql://(unparseable url)';
+  }
+}
+
+/**
+ * The embedded database's files are created owner-only (context C2): its folder is 0700 and the
+ * files it creates while opening get umask 077 (the server keeps that umask for its whole life;
+ * see apps/server/src/main.ts).
+ */
+async function openOwnerOnly(dataDir: string): Promise<PGlite> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+  const previous = process.umask(0o077);
+  try {
+    const client = new PGlite({ dataDir });
+    await client.waitReady;
+    return client;
+  } finally {
+    process.umask(previous);
   }
 }
 
@@ -117,7 +186,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   try {
     client = options.inMemory
       ? new PGlite({ dataDir: 'memory://' })
-      : new PGlite({ dataDir: path.join(options.dataDir, 'pglite') });
+      : await openOwnerOnly(path.join(options.dataDir, 'pglite'));
     await client.waitReady;
   } catch (err) {
     release();
