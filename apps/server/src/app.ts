@@ -15,7 +15,7 @@ import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Env } from './env.ts';
-import { parseApiKeys } from './env.ts';
+import { createKeyring } from './api-keys.ts';
 import { loggerOptions } from './logger.ts';
 import { loadSecretKey } from './secret-key.ts';
 import { VERSION } from './version.ts';
@@ -44,16 +44,17 @@ export interface BuildOptions {
   logger?: boolean;
 }
 
+/** Each API key is a principal; with auth off there is one, `local`, an administrator (context C3). */
 function makeAuthenticate(env: Env) {
-  const keys = parseApiKeys(env.MM_API_KEYS);
+  const keyring = createKeyring(env.MM_API_KEYS, env.MM_ADMIN_KEY_OWNERS);
   return (headers: Record<string, string | string[] | undefined>): Caller => {
     if (!env.PEAQOS_REQUIRE_API_AUTH) return API_CALLER;
     const raw = headers['x-api-key'];
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!key) throw new AppError('API_KEY_REQUIRED', 'send an API key in the x-api-key header');
-    const owner = keys.get(key);
-    if (!owner) throw new AppError('API_KEY_INVALID', 'the API key is not valid');
-    return { actor: 'api', ownerId: owner };
+    const principal = keyring.lookup(key);
+    if (!principal) throw new AppError('API_KEY_INVALID', 'the API key is not valid');
+    return { actor: 'api', ownerId: principal.owner, admin: principal.admin, kind: 'api' };
   };
 }
 
@@ -118,7 +119,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   const recovered = await services.tasks.recoverInterrupted({ everyRunning: db.kind === 'pglite' });
   if (recovered) fastify.log.warn({ runs: recovered }, 'settled executions interrupted by an earlier stop');
 
-  if (env.PEAQOS_REQUIRE_API_AUTH && parseApiKeys(env.MM_API_KEYS).size === 0) {
+  if (env.PEAQOS_REQUIRE_API_AUTH && createKeyring(env.MM_API_KEYS, '').size === 0) {
     fastify.log.warn('PEAQOS_REQUIRE_API_AUTH is on but MM_API_KEYS is empty: every API call will be refused');
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseApiKeys, parseEnv } from './env.ts';
+import { parseEnv } from './env.ts';
 
 describe('parseEnv', () => {
   it('gives the embedded quick start its defaults from an empty environment', () => {
@@ -83,25 +83,6 @@ describe('parseEnv', () => {
     }
     expect(message).toMatch(/PORT/);
     expect(message).toMatch(/DATABASE_URL/);
-  });
-});
-
-describe('parseApiKeys', () => {
-  it('maps each key to its owner; bare keys belong to "api-key"', () => {
-    const keys = parseApiKeys(' alice:k1, bob:k2 ,k3,,');
-    expect([...keys.entries()]).toEqual([
-      ['k1', 'alice'],
-      ['k2', 'bob'],
-      ['k3', 'api-key'],
-    ]);
-  });
-
-  it('keeps colons inside a key', () => {
-    expect(parseApiKeys('carol:a:b').get('a:b')).toBe('carol');
-  });
-
-  it('is empty for an empty setting', () => {
-    expect(parseApiKeys('').size).toBe(0);
   });
 });
 

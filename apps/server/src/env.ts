@@ -59,6 +59,8 @@ export const zEnv = z.object({
   PEAQOS_REQUIRE_API_AUTH: bool,
   /** `owner:key` pairs, comma-separated (or bare keys, owned by `api-key`). Used when API auth is on. */
   MM_API_KEYS: z.string().default(''),
+  /** Owners (from MM_API_KEYS) that are administrators: they see and change everything (context C3). */
+  MM_ADMIN_KEY_OWNERS: z.string().default(''),
   PEAQOS_MACHINE_IDENTITY_VERIFICATION: z.enum(['off', 'required']).default('off'),
   MM_RUNTIME_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   MM_ALLOWED_NETWORK_SCOPES: zAllowedScopes,
@@ -95,17 +97,4 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return result.data;
-}
-
-export function parseApiKeys(raw: string): Map<string, string> {
-  const keys = new Map<string, string>();
-  for (const entry of raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const idx = entry.indexOf(':');
-    if (idx > 0) keys.set(entry.slice(idx + 1), entry.slice(0, idx));
-    else keys.set(entry, 'api-key');
-  }
-  return keys;
 }

@@ -299,6 +299,7 @@ describeEachDb('task lifecycle', (get) => {
     const m = await machine(t);
     await qvac(t, m);
     const policy = await t.app.store.policies.create({
+      ownerId: 'local',
       name: 'No local LLM',
       allowedSkillKeys: [],
       deniedSkillKeys: ['qvac'],

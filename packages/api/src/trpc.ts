@@ -1,6 +1,6 @@
 import { ERROR_TABLE } from '@mm/contracts';
 import type { ErrorCode } from '@mm/contracts';
-import { toAppError } from '@mm/core';
+import { runAs, toAppError } from '@mm/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import type { Context } from './context.ts';
@@ -59,7 +59,8 @@ const appErrors = t.middleware(async ({ next }) => {
 /** API-key check when the deployment requires it (context A1); runs after input validation. */
 const apiKey = t.middleware(async ({ ctx, next }) => {
   ctx.authenticate();
-  return next();
+  // Everything the procedure does runs as this caller (docs/trust.md).
+  return runAs(ctx.caller, () => next());
 });
 
 export const router = t.router;

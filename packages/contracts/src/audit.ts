@@ -53,6 +53,8 @@ export type ResourceType = (typeof RESOURCE_TYPES)[number];
 export const zAuditEventView = z.object({
   id: z.string(),
   actor: z.string(),
+  /** Who asked: the API-key owner, `local`, an agent id, or `system` (context C3, additive). */
+  principal: z.string(),
   type: z.string(),
   resourceType: z.string(),
   resourceId: z.string(),

@@ -29,13 +29,20 @@ export interface CoreDeps {
   identityResolver?: IdentityResolver;
 }
 
-/** Who is calling: goes into audit `actor` and machine `ownerId`. */
+/**
+ * Who is calling (docs/trust.md): `actor` goes into audit `actor`; `ownerId` is the principal (the
+ * API-key owner, `local` with auth off, the agent id for agents): machine and policy `ownerId`,
+ * audit `principal`. Administrators see and change everything.
+ */
 export interface Caller {
   actor: string;
   ownerId: string;
+  admin?: boolean;
+  kind?: 'api' | 'agent';
 }
 
-export const API_CALLER: Caller = { actor: 'api', ownerId: 'local' };
+/** With API auth off there is one principal, `local`, and it is an administrator (context C3). */
+export const API_CALLER: Caller = { actor: 'api', ownerId: 'local', admin: true, kind: 'api' };
 export const SYSTEM_ACTOR = 'system:machine-markets';
 
 export function toPage(query: { limit?: number | undefined; cursor?: string | undefined }) {

@@ -1,6 +1,7 @@
 import { zodIssuesToFields } from '@mm/contracts';
 import type { ErrorCode } from '@mm/contracts';
 import { ZodError } from 'zod';
+import { currentCaller } from './lib/request-scope.ts';
 
 /** The one error type of the domain; the edges map `code` through the table in contracts. */
 export class AppError extends Error {
@@ -19,6 +20,12 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string, id: string) => new AppError('NOT_FOUND', `${what} ${id} not found`);
+
+/** Catalogue and identity-registry writes need an administrator (context C3). */
+export function requireAdmin(what: string): void {
+  const caller = currentCaller();
+  if (caller && !caller.admin) throw new AppError('FORBIDDEN', `${what} needs an administrator key`);
+}
 
 export const validation = (message: string, fields?: Record<string, string>) =>
   new AppError('VALIDATION_ERROR', message, fields ? { fields } : undefined);

@@ -5,6 +5,7 @@ export * from './lib/secrets.ts';
 export * from './lib/eip191.ts';
 export * from './lib/endpoint-url.ts';
 export * from './lib/views.ts';
+export * from './lib/request-scope.ts';
 export * from './services/machine-guard.ts';
 export * from './services/machines.ts';
 export * from './services/identity.ts';

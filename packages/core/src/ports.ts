@@ -34,6 +34,8 @@ export interface Page {
 
 export interface AuditInput {
   actor: string;
+  /** Defaults to the principal of the current request scope (lib/request-scope.ts). */
+  principal?: string;
   type: string;
   resourceType: string;
   resourceId: string;
@@ -45,7 +47,13 @@ export interface AuditRepo {
   /** Many events in one statement (set-based background passes). */
   recordMany(events: AuditInput[]): Promise<void>;
   list(
-    filter: { type?: string | undefined; resourceType?: string | undefined; resourceId?: string | undefined },
+    filter: {
+      type?: string | undefined;
+      resourceType?: string | undefined;
+      resourceId?: string | undefined;
+      /** Only events about these machines, or about no machine and recorded by `principal`. */
+      visibleTo?: { principal: string; machineIds: string[] } | undefined;
+    },
     page: Page,
   ): Promise<ListResponse<AuditEventView>>;
 }
@@ -69,7 +77,12 @@ export interface MachineRepo {
   create(input: MachineRecordInput): Promise<MachineView>;
   get(id: string): Promise<MachineView | null>;
   findByIdentityRef(identityRef: string): Promise<MachineView | null>;
-  list(filter: { status?: MachineStatus | undefined }, page: Page): Promise<ListResponse<MachineView>>;
+  list(
+    filter: { status?: MachineStatus | undefined; ownerId?: string | undefined },
+    page: Page,
+  ): Promise<ListResponse<MachineView>>;
+  /** Ids of the machines `ownerId` owns (audit visibility). */
+  idsOfOwner(ownerId: string): Promise<string[]>;
   update(id: string, patch: Partial<Omit<MachineRecordInput, 'identityProof'>>): Promise<MachineView>;
   /** Machines whose `policyIds` contain `policyId`. */
   listByPolicy(policyId: string): Promise<MachineView[]>;
@@ -274,11 +287,12 @@ export interface RunRepo {
   ): Promise<ListResponse<RunView>>;
 }
 
+/** `ownerId`, when given, narrows every read to that owner's policies (docs/trust.md). */
 export interface PolicyRepo {
-  create(input: Omit<PolicyView, 'id' | 'createdAt' | 'updatedAt'>): Promise<PolicyView>;
-  get(id: string): Promise<PolicyView | null>;
-  getMany(ids: string[]): Promise<PolicyView[]>;
-  list(page: Page): Promise<ListResponse<PolicyView>>;
+  create(input: Omit<PolicyView, 'id' | 'createdAt' | 'updatedAt'> & { ownerId: string }): Promise<PolicyView>;
+  get(id: string, ownerId?: string): Promise<PolicyView | null>;
+  getMany(ids: string[], ownerId?: string): Promise<PolicyView[]>;
+  list(page: Page, ownerId?: string): Promise<ListResponse<PolicyView>>;
   update(id: string, patch: Partial<Omit<PolicyView, 'id' | 'createdAt' | 'updatedAt'>>): Promise<PolicyView>;
   delete(id: string): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ERROR_TABLE, zodIssuesToFields } from '@mm/contracts';
 import type { ErrorBody, ErrorCode } from '@mm/contracts';
-import { AppError, toAppError } from '@mm/core';
+import { AppError, runAs, toAppError } from '@mm/core';
 import type { Caller, Services } from '@mm/core';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -193,14 +193,10 @@ export function restPlugin(opts: RestOptions) {
             throw new AppError('VALIDATION_ERROR', describeFields(fields), { fields });
           }
           const caller = def.auth === 'agent' ? opts.anonymousCaller : opts.authenticate(req.headers);
-          const result = await def.handle({
-            params,
-            query,
-            body,
-            headers: req.headers,
-            services: opts.services,
-            caller,
-          });
+          const handle = () =>
+            def.handle({ params, query, body, headers: req.headers, services: opts.services, caller });
+          // The agent heartbeat authenticates itself and sets its own scope (docs/trust.md).
+          const result = await (def.auth === 'agent' ? handle() : runAs(caller, handle));
           if (isWithStatus(result)) return reply.code(result.status).send(result.body);
           if (def.status === 204) return reply.code(204).send();
           return reply.code(def.status).send(result);

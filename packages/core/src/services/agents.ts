@@ -12,6 +12,7 @@ import type { Caller, CoreDeps } from '../deps.ts';
 import { toPage } from '../deps.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import { hashToken, newAgentToken, tokenMatches } from '../lib/secrets.ts';
+import { runAs } from '../lib/request-scope.ts';
 import { lowerKeys } from '../lib/views.ts';
 import type { Repos } from '../ports.ts';
 import { endpointWrite, upsertEndpointIn } from './runtime-endpoints.ts';
@@ -242,10 +243,15 @@ export function createAgentService(deps: CoreDeps) {
     async heartbeat(req: HeartbeatRequest, headers: HeartbeatHeaderTokens = {}): Promise<HeartbeatResponse> {
       assertHeartbeatShape(req);
       const token = presentedToken(req.agentToken, headers);
-      return store.transaction(async (tx) => {
-        const agent = await authorizeHeartbeat(tx, deps, req, token);
-        return writeHeartbeat(tx, deps, req, agent);
-      });
+      // The agent acts for itself: its events carry its id as principal (context C3); the token,
+      // not an owner, decides what it may touch (its own machine only).
+      const asAgent = { actor: agentActor(req.agentId), ownerId: req.agentId, admin: false, kind: 'agent' as const };
+      return runAs(asAgent, () =>
+        store.transaction(async (tx) => {
+          const agent = await authorizeHeartbeat(tx, deps, req, token);
+          return writeHeartbeat(tx, deps, req, agent);
+        }),
+      );
     },
   };
 }

@@ -9,7 +9,7 @@ import type {
 } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
 import { pageArray, SYSTEM_ACTOR } from '../deps.ts';
-import { notFound, validation } from '../errors.ts';
+import { notFound, requireAdmin, validation } from '../errors.ts';
 import type { Repos } from '../ports.ts';
 import { DEFAULT_SERVICES, DEFAULT_SKILLS } from './default-catalogue.ts';
 
@@ -87,10 +87,12 @@ export function createCatalogueService({ store }: CoreDeps) {
       if (!service) throw notFound('service', id);
       return service;
     },
-    upsertSkill(key: string, input: UpsertSkillRequest, caller: Caller) {
+    async upsertSkill(key: string, input: UpsertSkillRequest, caller: Caller) {
+      requireAdmin('changing the catalogue');
       return store.transaction((tx) => upsertSkillIn(tx, key, input, caller.actor));
     },
-    upsertService(id: string, input: UpsertServiceRequest, caller: Caller) {
+    async upsertService(id: string, input: UpsertServiceRequest, caller: Caller) {
+      requireAdmin('changing the catalogue');
       return store.transaction((tx) => upsertServiceIn(tx, id, input, caller.actor));
     },
     /** Idempotent: writes (and audits) only what is missing or differs from the shipped catalogue. */

@@ -7,7 +7,7 @@ import type {
   PutIdentityControllersRequest,
 } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, notFound, requireAdmin } from '../errors.ts';
 import { recoverPersonalSigner } from '../lib/eip191.ts';
 import type { IdentityResolver, Repos } from '../ports.ts';
 
@@ -142,11 +142,12 @@ export function createIdentityService(deps: CoreDeps) {
       return entry;
     },
 
-    putControllers(
+    async putControllers(
       identityRef: string,
       input: PutIdentityControllersRequest,
       caller: Caller,
     ): Promise<{ item: IdentityControllerView; created: boolean }> {
+      requireAdmin('changing the identity registry');
       const addresses = [...new Set(input.controllerAddresses.map((a) => a.toLowerCase()))];
       return store.transaction(async (tx) => {
         const result = await tx.identity.putControllers(identityRef, addresses);

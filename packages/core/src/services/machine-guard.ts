@@ -1,6 +1,7 @@
 import type { MachineView } from '@mm/contracts';
 import type { CoreConfig } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
+import { maySee } from '../lib/request-scope.ts';
 import type { Repos } from '../ports.ts';
 
 /**
@@ -14,7 +15,8 @@ export async function requireActiveMachine(
   machineId: string,
 ): Promise<MachineView> {
   const machine = await repos.machines.get(machineId);
-  if (!machine) throw notFound('machine', machineId);
+  // Another owner's machine does not exist for this caller (context C3: existence is not revealed).
+  if (!machine || !maySee(machine.ownerId)) throw notFound('machine', machineId);
   if (machine.status !== 'active') {
     throw new AppError('MACHINE_NOT_ACTIVE', `machine ${machineId} is ${machine.status}, not active`, {
       status: machine.status,

@@ -2,6 +2,7 @@ import type { CreateMachineRequest, ListQuery, MachineStatus, MachineView, Updat
 import type { Caller, CoreDeps } from '../deps.ts';
 import { toPage } from '../deps.ts';
 import { AppError, notFound, validation } from '../errors.ts';
+import { maySee, ownerFilter } from '../lib/request-scope.ts';
 import { changedKeys } from '../lib/views.ts';
 import type { Repos } from '../ports.ts';
 import { verifyIdentityProof } from './identity.ts';
@@ -9,7 +10,8 @@ import { verifyIdentityProof } from './identity.ts';
 async function assertPoliciesExist(repos: Repos, ids: string[] | undefined): Promise<void> {
   if (!ids?.length) return;
   const unique = [...new Set(ids)];
-  const found = await repos.policies.getMany(unique);
+  // Only the caller's own policies can govern its machines (context C3).
+  const found = await repos.policies.getMany(unique, ownerFilter());
   const missing = unique.filter((id) => !found.some((p) => p.id === id));
   if (missing.length) {
     throw validation(`unknown policy id(s): ${missing.join(', ')}`, { policyIds: `unknown: ${missing.join(', ')}` });
@@ -71,18 +73,18 @@ export function createMachineService(deps: CoreDeps) {
 
     async get(id: string): Promise<MachineView> {
       const machine = await store.machines.get(id);
-      if (!machine) throw notFound('machine', id);
+      if (!machine || !maySee(machine.ownerId)) throw notFound('machine', id);
       return machine;
     },
 
     list(query: ListQuery & { status?: MachineStatus | undefined }) {
-      return store.machines.list({ status: query.status }, toPage(query));
+      return store.machines.list({ status: query.status, ownerId: ownerFilter() }, toPage(query));
     },
 
     async update(id: string, input: UpdateMachineRequest, caller: Caller): Promise<MachineView> {
       return store.transaction(async (tx) => {
         const current = await tx.machines.get(id);
-        if (!current) throw notFound('machine', id);
+        if (!current || !maySee(current.ownerId)) throw notFound('machine', id);
         if (input.identityRef !== undefined && input.identityRef !== current.identityRef) {
           if (config.identityVerification === 'required' || current.identityProof) {
             throw new AppError('MACHINE_IDENTITY_IMMUTABLE', 'identityRef cannot change once verified');

@@ -2,6 +2,7 @@ import type { CreatePolicyRequest, ListQuery, PolicyView, UpdatePolicyRequest } 
 import type { Caller, CoreDeps } from '../deps.ts';
 import { toPage } from '../deps.ts';
 import { notFound } from '../errors.ts';
+import { ownerFilter } from '../lib/request-scope.ts';
 import { changedKeys } from '../lib/views.ts';
 import type { Repos } from '../ports.ts';
 
@@ -25,8 +26,9 @@ function patchOf(req: UpdatePolicyRequest): Partial<PolicyFields> {
   return patch;
 }
 
+/** Another owner's policy does not exist for this caller (context C3). */
 async function requirePolicy(repos: Pick<Repos, 'policies'>, id: string): Promise<PolicyView> {
-  const policy = await repos.policies.get(id);
+  const policy = await repos.policies.get(id, ownerFilter());
   if (!policy) throw notFound('policy', id);
   return policy;
 }
@@ -53,7 +55,7 @@ async function detachFromMachines(tx: Repos, policyId: string, actor: string): P
 export function createPolicyService({ store }: CoreDeps) {
   return {
     list(query: ListQuery) {
-      return store.policies.list(toPage(query));
+      return store.policies.list(toPage(query), ownerFilter());
     },
 
     get(id: string): Promise<PolicyView> {
@@ -63,6 +65,7 @@ export function createPolicyService({ store }: CoreDeps) {
     create(req: CreatePolicyRequest, caller: Caller): Promise<PolicyView> {
       return store.transaction(async (tx) => {
         const policy = await tx.policies.create({
+          ownerId: caller.ownerId,
           name: req.name,
           allowedSkillKeys: unique(req.allowedSkillKeys ?? []),
           deniedSkillKeys: unique(req.deniedSkillKeys ?? []),

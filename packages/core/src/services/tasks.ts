@@ -18,6 +18,7 @@ import type { DiscoveryResult } from '../engine/discovery.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import type { Repos } from '../ports.ts';
 import { createExecutionTracker, executeTask, recoverInterruptedRuns } from './execute.ts';
+import { maySee } from '../lib/request-scope.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 
 export type TaskServiceDeps = CoreDeps;
@@ -260,7 +261,9 @@ export function createTaskService(deps: TaskServiceDeps) {
 
     async getRun(runId: string) {
       const run = await store.runs.get(runId);
-      if (!run) throw notFound('run', runId);
+      const machine = run ? await store.machines.get(run.machineId) : null;
+      // A run of another owner's machine does not exist for this caller (context C3).
+      if (!run || !machine || !maySee(machine.ownerId)) throw notFound('run', runId);
       const outcome = run.outcomeId ? await store.outcomes.get(run.outcomeId) : null;
       return { run, outcome };
     },

@@ -1,4 +1,5 @@
 import type { AuditEventView } from '@mm/contracts';
+import { currentPrincipal } from '@mm/core';
 import type { AuditRepo } from '@mm/core';
 import type { AuditEvent, Prisma } from '../generated/prisma/client.ts';
 import { asRecord, iso, pageOf } from './paging.ts';
@@ -8,6 +9,7 @@ export function auditView(row: AuditEvent): AuditEventView {
   return {
     id: row.id,
     actor: row.actor,
+    principal: row.principal,
     type: row.type,
     resourceType: row.resourceType,
     resourceId: row.resourceId,
@@ -20,12 +22,18 @@ export function auditRepo(db: Tx): AuditRepo {
   return {
     async record(event) {
       const payload = JSON.parse(JSON.stringify(event.payload)) as Prisma.InputJsonObject;
-      return auditView(await db.auditEvent.create({ data: { ...event, payload } }));
+      const principal = event.principal ?? currentPrincipal();
+      return auditView(await db.auditEvent.create({ data: { ...event, principal, payload } }));
     },
     async recordMany(events) {
       if (!events.length) return;
+      const principal = currentPrincipal();
       await db.auditEvent.createMany({
-        data: events.map((e) => ({ ...e, payload: JSON.parse(JSON.stringify(e.payload)) as Prisma.InputJsonObject })),
+        data: events.map((e) => ({
+          ...e,
+          principal: e.principal ?? principal,
+          payload: JSON.parse(JSON.stringify(e.payload)) as Prisma.InputJsonObject,
+        })),
       });
     },
     list(filter, page) {
@@ -33,6 +41,12 @@ export function auditRepo(db: Tx): AuditRepo {
         ...(filter.type && { type: filter.type }),
         ...(filter.resourceType && { resourceType: filter.resourceType }),
         ...(filter.resourceId && { resourceId: filter.resourceId }),
+        ...(filter.visibleTo && {
+          OR: [
+            { machineId: { in: filter.visibleTo.machineIds } },
+            { machineId: null, principal: filter.visibleTo.principal },
+          ],
+        }),
       };
       return pageOf((args) => db.auditEvent.findMany(args), where, page, auditView);
     },

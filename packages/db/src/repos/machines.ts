@@ -42,11 +42,18 @@ export function machineRepo(db: Tx): MachineRepo {
       return row ? machineView(row) : null;
     },
     list(filter, page) {
-      const where: Prisma.MachineWhereInput = filter.status ? { status: filter.status } : {};
+      const where: Prisma.MachineWhereInput = {
+        ...(filter.status && { status: filter.status }),
+        ...(filter.ownerId !== undefined && { ownerId: filter.ownerId }),
+      };
       return pageOf((args) => db.machine.findMany(args), where, page, machineView);
     },
     async update(id, patch) {
       return machineView(await db.machine.update({ where: { id }, data: patch }));
+    },
+    async idsOfOwner(ownerId) {
+      const rows = await db.machine.findMany({ where: { ownerId }, select: { id: true } });
+      return rows.map((r) => r.id);
     },
     async listByPolicy(policyId) {
       const rows = await db.machine.findMany({ where: { policyIds: { has: policyId } } });

@@ -29,17 +29,20 @@ export function policyRepo(db: Tx): PolicyRepo {
     async create(input) {
       return policyView(await db.policy.create({ data: { ...input, budgetCap: cap(input.budgetCap) } }));
     },
-    async get(id) {
-      const row = await db.policy.findUnique({ where: { id } });
+    async get(id, ownerId) {
+      const row = await db.policy.findFirst({ where: { id, ...(ownerId !== undefined && { ownerId }) } });
       return row ? policyView(row) : null;
     },
-    async getMany(ids) {
+    async getMany(ids, ownerId) {
       if (!ids.length) return [];
-      const rows = await db.policy.findMany({ where: { id: { in: ids } }, orderBy: { seq: 'asc' } });
+      const rows = await db.policy.findMany({
+        where: { id: { in: ids }, ...(ownerId !== undefined && { ownerId }) },
+        orderBy: { seq: 'asc' },
+      });
       return rows.map(policyView);
     },
-    list(page) {
-      return pageOf((args) => db.policy.findMany(args), {}, page, policyView);
+    list(page, ownerId) {
+      return pageOf((args) => db.policy.findMany(args), ownerId !== undefined ? { ownerId } : {}, page, policyView);
     },
     async update(id, patch) {
       const { budgetCap, ...rest } = patch;
