@@ -12,7 +12,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exampleOf, pathWith, queryString, restTargets, trpcTargets } from './contract-inputs.ts';
 import type { Fixtures } from './contract-inputs.ts';
 import { describeEachDb, json, uniq } from './harness.ts';
-import type { TestApp } from './harness.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
