@@ -1,7 +1,8 @@
-import { Link, NavLink, Outlet } from 'react-router-dom';
+import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { ErrorNotice, Loading } from '../../../components/ui/states.tsx';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { useMachineId } from '../hooks/use-machine-id.ts';
+import { usePrefetchGraph } from '../../graph/hooks/use-graph.ts';
 import { useMachine } from '../hooks/use-machines.ts';
 
 const TABS = [
@@ -16,6 +17,7 @@ const TABS = [
 export function MachineLayout() {
   const machineId = useMachineId();
   const machine = useMachine(machineId);
+  usePrefetchGraph(machineId, useLocation().pathname.endsWith('/graph'));
   return (
     <div className="machine-layout">
       <header className="machine-header">
