@@ -4,6 +4,7 @@ import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { useMachineId } from '../hooks/use-machine-id.ts';
 import { usePrefetchGraph } from '../../graph/hooks/use-graph.ts';
 import { useMachine } from '../hooks/use-machines.ts';
+import { HealthSummary } from './health-summary.tsx';
 
 const TABS = [
   { to: '', id: 'overview', label: 'Overview' },
@@ -34,7 +35,8 @@ export function MachineLayout() {
               {machine.data.displayName}
             </h1>
             <StatusBadge status={machine.data.status} testId="machine-status-badge" />
-            <span className="mono small muted">{machine.data.identityRef}</span>
+            <HealthSummary machineId={machineId} active={machine.data.status === 'active'} />
+            <span className="mono small muted wrap-anywhere">{machine.data.identityRef}</span>
           </div>
         )}
         <nav className="tabs" aria-label="Machine sections">
