@@ -2,6 +2,7 @@
 // (contracts ← core ← api, rest ← apps/server; db implements core's ports; the console imports the
 // server only as types) enforced per package with no-restricted-imports.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const restrict = (patterns, message) => ({
@@ -105,6 +106,12 @@ export default tseslint.config(
       ['@mm/db', '@mm/api', '@mm/server', '@prisma/*', '@trpc/*'],
       'REST routes call core services only.',
     ),
+  },
+  {
+    // React's rules of hooks and the React Compiler-era checks (refs in render, setState in effects…).
+    files: ['apps/console/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
   },
   {
     files: ['apps/console/src/**'],

@@ -101,7 +101,9 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   const { run, runCustom, undo, redo } = commands;
   // Undo from a toast undoes that command only, not whatever came after it.
   const undoLabel = useRef(commands.undoLabel);
-  undoLabel.current = commands.undoLabel;
+  useLayoutEffect(() => {
+    undoLabel.current = commands.undoLabel;
+  });
   const confirm = useCallback(
     (message: string, cmd: GraphCommand) =>
       toast({
@@ -170,7 +172,9 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
     },
     [rf, setNodes],
   );
-  pickNodeRef.current = pickNode;
+  useLayoutEffect(() => {
+    pickNodeRef.current = pickNode;
+  });
 
   // Stable handlers for the memoised toolbar and inspector.
   const openAdd = useCallback(() => setAdding(true), []);
@@ -218,7 +222,9 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
         onRedo={onRedo}
         onDelete={deleteSelection}
         onFit={fit}
-        search={{ nodes: graph.nodes, onPick: pickNode, ref: searchRef }}
+        searchNodes={graph.nodes}
+        onPickNode={pickNode}
+        searchRef={searchRef}
       />
       {commands.error ? (
         <div className="graph-editor__error">

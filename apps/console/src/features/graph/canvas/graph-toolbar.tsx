@@ -41,7 +41,10 @@ function SaveState(p: { busy: boolean; layout: LayoutState; failed: boolean; las
   );
 }
 
-export const GraphToolbar = memo(function GraphToolbar(p: {
+export const GraphToolbar = memo(function GraphToolbar({
+  searchRef,
+  ...p
+}: {
   nodeCount: number;
   edgeCount: number;
   selectedCount: number;
@@ -61,7 +64,9 @@ export const GraphToolbar = memo(function GraphToolbar(p: {
   onRedo: () => void;
   onDelete: () => void;
   onFit: () => void;
-  search: { nodes: readonly GraphNodeView[]; onPick: (id: string) => void; ref: RefObject<HTMLInputElement | null> };
+  searchNodes: readonly GraphNodeView[];
+  onPickNode: (id: string) => void;
+  searchRef: RefObject<HTMLInputElement | null>;
 }) {
   const layingOut = p.layout.phase !== 'idle';
   return (
@@ -121,7 +126,7 @@ export const GraphToolbar = memo(function GraphToolbar(p: {
           </Button>
         </>
       )}
-      <NodeSearch ref={p.search.ref} nodes={p.search.nodes} onPick={p.search.onPick} />
+      <NodeSearch ref={searchRef} nodes={p.searchNodes} onPick={p.onPickNode} />
       <span className="toolbar__spacer" />
       <SaveState busy={p.busy} layout={p.layout} failed={p.failed} lastAction={p.lastAction} />
       <span className="toolbar__count muted" data-testid="graph-counts">

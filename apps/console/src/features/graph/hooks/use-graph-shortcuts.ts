@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 
 export interface GraphShortcuts {
   deleteSelection: () => void;
@@ -27,7 +27,9 @@ function isEditable(target: EventTarget | null): boolean {
  */
 export function useGraphShortcuts(handlers: GraphShortcuts): void {
   const latest = useRef(handlers);
-  latest.current = handlers;
+  useLayoutEffect(() => {
+    latest.current = handlers;
+  });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isEditable(e.target)) return;

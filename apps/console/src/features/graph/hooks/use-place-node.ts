@@ -1,5 +1,4 @@
 import type { ReactFlowInstance, XYPosition } from '@xyflow/react';
-import { useCallback } from 'react';
 import type { RefObject } from 'react';
 import { NODE_SIZE } from '../nodes/node-size.ts';
 import { freeSpot, visibleFreeSpot } from '../to-flow.ts';
@@ -17,7 +16,7 @@ export function usePlaceNode(
   rf: ReactFlowInstance<GraphFlowNode, GraphFlowEdge>,
   wrapper: RefObject<HTMLDivElement | null>,
 ) {
-  return useCallback((): { position: XYPosition; inView: boolean } => {
+  return (): { position: XYPosition; inView: boolean } => {
     const el = wrapper.current;
     const existing = rf.getNodes().map((n) => n.position);
     if (!el) return { position: freeSpot({ x: 0, y: 0 }, existing, NODE_SIZE), inView: false };
@@ -37,5 +36,5 @@ export function usePlaceNode(
       y: view.y + view.height / 2 - NODE_SIZE.height / 2,
     };
     return { position: freeSpot(centre, existing, NODE_SIZE), inView: false };
-  }, [rf, wrapper]);
+  };
 }

@@ -1,6 +1,5 @@
 import { MAX_CANDIDATES } from '@mm/contracts';
 import type {
-  DiscoverTaskResponse,
   ExecuteTaskResponse,
   OutcomeView,
   ResolveTaskResponse,
