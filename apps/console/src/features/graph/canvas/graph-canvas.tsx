@@ -123,7 +123,28 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
     useCallback((cmd: GraphCommand) => run(cmd).then(() => confirm(cmd.label, cmd)), [run, confirm]),
     titleOf,
   );
-  const onPasted = useCallback((cmd: GraphCommand) => confirm(cmd.label, cmd), [confirm]);
+  /** Moves the view, only if needed, so that the whole of `box` is on screen. */
+  const reveal = useCallback(
+    (box: { x: number; y: number; width: number; height: number } | null) => {
+      const el = wrapper.current;
+      if (!box || !el) return;
+      const r = el.getBoundingClientRect();
+      const a = rf.screenToFlowPosition({ x: r.left, y: r.top });
+      const b = rf.screenToFlowPosition({ x: r.right, y: r.bottom });
+      const inside = box.x >= a.x && box.y >= a.y && box.x + box.width <= b.x && box.y + box.height <= b.y;
+      if (!inside) void rf.fitBounds(box, { padding: 0.15 });
+    },
+    [rf],
+  );
+  const onPasted = useCallback(
+    (cmd: GraphCommand, originals: XYPosition[]) => {
+      confirm(cmd.label, cmd);
+      // The copy lands beside the original: show both.
+      const pasted = cmd.kind === 'create' ? cmd.nodes.map((n) => n.position) : [];
+      reveal(boundsOf([...originals, ...pasted]));
+    },
+    [confirm, reveal],
+  );
   const { copy, paste } = useClipboard({ selection, graphRef, localPositions, run, selectAfter, onPasted });
 
   // --- add -----------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ export function useClipboard(p: {
   localPositions: () => Map<string, XYPosition>;
   run: (cmd: GraphCommand) => Promise<IdMap>;
   selectAfter: (ids: Set<string>) => void;
-  onPasted?: (cmd: GraphCommand) => void;
+  /** After a paste: the command, and where the copied originals are. */
+  onPasted?: (cmd: GraphCommand, originals: XYPosition[]) => void;
 }) {
   const { selection, graphRef, localPositions, run, selectAfter, onPasted } = p;
   const clipboard = useRef<{ clip: Clipboard; pastes: number } | null>(null);
@@ -33,7 +34,10 @@ export function useClipboard(p: {
     const cmd = pasteCommand(cb.clip, pasteOffset(cb.clip, cb.pastes), tmpId('p'));
     void run(cmd).then((ids) => {
       selectAfter(new Set(cmd.nodes.map((n) => ids.resolve(n.id))));
-      onPasted?.(cmd);
+      onPasted?.(
+        cmd,
+        cb.clip.nodes.map((n) => n.position),
+      );
     });
   }, [run, selectAfter, onPasted]);
   return { copy, paste };
