@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
-import type { Locator, Page, TestInfo } from '@playwright/test';
+import type { APIRequestContext, Locator, Page, TestInfo } from '@playwright/test';
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts/console');
 
@@ -79,7 +79,7 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
 
 /** Creates graph nodes through the REST API, `parallel` at a time; returns their ids. */
 export async function seedNodes(
-  request: import('@playwright/test').APIRequestContext,
+  request: APIRequestContext,
   machineId: string,
   count: number,
   parallel = 25,
