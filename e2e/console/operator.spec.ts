@@ -210,6 +210,7 @@ test('auto-layout of 500 nodes shows its phases, saves in bulk within 5 s, fits 
   })()`);
   await page.getByTestId('graph-auto-layout').click();
   await expect(state).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
+  await expect(page.getByTestId('toast').filter({ hasText: 'Auto-layout saved' })).toBeVisible();
   await expect(state).toHaveAttribute('data-busy', 'false');
   const phases = await page.evaluate<{ text: string; phase: string; at: number }[]>(`window.__phases`);
   const log = phases.map((p) => `${p.text} @${p.at}ms`).join(' → ');
@@ -225,7 +226,6 @@ test('auto-layout of 500 nodes shows its phases, saves in bulk within 5 s, fits 
   expect(savingAt, log).toBeLessThanOrEqual(5_000);
   expect(doneAt, log).toBeLessThanOrEqual(45_000);
   await expect(state).toContainText('Auto-layout');
-  await expect(page.getByTestId('toast').filter({ hasText: 'Auto-layout saved' })).toBeVisible();
   // Fitted: the whole graph is in view (zoomed out far enough that it is drawn as the overview).
   await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-zoom-tier', /overview|compact/);
   await screenshot(page, testInfo, 'graph-auto-layout-500');
@@ -234,8 +234,10 @@ test('auto-layout of 500 nodes shows its phases, saves in bulk within 5 s, fits 
   expect(moved.length).toBeGreaterThan(250);
 
   // Cancel stops it; Undo restores the previous positions.
+  // (The server's bulk move is slow today: give the undo, another bulk move, time.)
   await page.getByTestId('graph-undo').click();
-  await expectSaved(page, 'Undo Auto-layout');
+  await expect(state).toHaveAttribute('data-busy', 'false', { timeout: 45_000 });
+  await expect(state).toContainText('Undo Auto-layout');
   await page.getByTestId('graph-auto-layout').click();
   await page.getByTestId('graph-cancel-layout').click();
   await expect(page.getByTestId('toast').filter({ hasText: 'cancelled' })).toBeVisible();

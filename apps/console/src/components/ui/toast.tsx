@@ -22,7 +22,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     (t: ToastInput) => {
       const id = ++seq.current;
       setToasts((ts) => [...ts.slice(-2), { ...t, id }]);
-      setTimeout(() => dismiss(id), t.action ? 8_000 : 4_000);
+      setTimeout(() => dismiss(id), t.action ? 8_000 : 5_000);
     },
     [dismiss],
   );

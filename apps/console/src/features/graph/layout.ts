@@ -1,6 +1,7 @@
 import ELK from 'elkjs/lib/elk-api.js';
 import type { ELK as ElkInstance, ElkNode } from 'elkjs/lib/elk-api.js';
 import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
+import { fastLayeredLayout } from './fast-layout.ts';
 import { NODE_SIZE } from './nodes/node-size.ts';
 
 // ELK runs in a Web Worker: laying out 500 nodes takes seconds and must not freeze the editor.
@@ -14,14 +15,17 @@ export function cancelLayout(): void {
   elk = null;
 }
 
-/** Above this many nodes ELK trades some crossing quality for speed (seconds instead of tens). */
-const FAST_ABOVE = 300;
+/** Above this many nodes ELK trades some crossing quality for speed. */
+const FAST_ABOVE = 150;
+/** Above this many the linear-time layout of fast-layout.ts is used (ELK would take seconds). */
+export const LINEAR_ABOVE = 300;
 
 /** Layered (Sugiyama) layout, left to right; returns the new top-left position of each node. */
 export async function layeredLayout(
   nodes: readonly { id: string; width?: number | undefined; height?: number | undefined }[],
   edges: readonly { id: string; source: string; target: string }[],
 ): Promise<Map<string, { x: number; y: number }>> {
+  if (nodes.length > LINEAR_ABOVE) return fastLayeredLayout(nodes, edges);
   const ids = new Set(nodes.map((n) => n.id));
   const graph: ElkNode = {
     id: 'root',

@@ -40,6 +40,8 @@ export function useAutoLayout(p: {
     cancelled.current = false;
     setState({ phase: 'laying-out', total: current.length });
     try {
+      // Let "laying out" paint before the work starts (the linear layout is synchronous).
+      await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
       const stopped = new Promise<typeof CANCELLED>((resolve) => {
         cancelWaiter.current = () => resolve(CANCELLED);
       });
