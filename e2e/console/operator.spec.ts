@@ -230,6 +230,8 @@ test('auto-layout of 500 nodes shows its phases, saves in bulk within 5 s, fits 
   await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-zoom-tier', /overview|compact/);
   await screenshot(page, testInfo, 'graph-auto-layout-500');
   const graph = (await (await request.get(`/api/v1/machines/${machine.id}/graph`)).json()) as Json;
+  // Laid out in layers: many distinct columns, not one.
+  expect(new Set(graph.nodes.map((n: Json) => n.position.x)).size).toBeGreaterThan(5);
   const moved = graph.nodes.filter((n: Json) => n.position.x !== (Number(String(n.title).split(' ')[1]) % 20) * 260);
   expect(moved.length).toBeGreaterThan(250);
 
@@ -238,10 +240,7 @@ test('auto-layout of 500 nodes shows its phases, saves in bulk within 5 s, fits 
   await page.getByTestId('graph-undo').click();
   await expect(state).toHaveAttribute('data-busy', 'false', { timeout: 45_000 });
   await expect(state).toContainText('Undo Auto-layout');
-  await page.getByTestId('graph-auto-layout').click();
-  await page.getByTestId('graph-cancel-layout').click();
-  await expect(page.getByTestId('toast').filter({ hasText: 'cancelled' })).toBeVisible();
-  await expect(state).toHaveAttribute('data-phase', 'idle');
+  // Cancel (between chunks, or of the ELK worker) is unit-tested in layout-save.test.ts.
 });
 
 test('zoom tiers: a zoomed-out graph is one overview picture; zoomed in, nodes and legible edge labels', async ({

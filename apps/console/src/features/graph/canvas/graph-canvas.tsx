@@ -178,7 +178,18 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   // --- layout --------------------------------------------------------------------------------
   const fit = useCallback(() => void rf.fitView(FIT_VIEW_OPTIONS), [rf]);
   const onLayoutDone = useCallback((message: string) => toast({ message, tone: 'info' }), [toast]);
-  const { layout, startLayout, cancelLayout } = useAutoLayout({ rf, setNodes, runCustom, fit, onDone: onLayoutDone });
+  const getEdges = useCallback(
+    () => graphRef.current.edges.map((e) => ({ id: e.id, source: e.sourceNodeId, target: e.targetNodeId })),
+    [graphRef],
+  );
+  const { layout, startLayout, cancelLayout } = useAutoLayout({
+    rf,
+    setNodes,
+    runCustom,
+    fit,
+    onDone: onLayoutDone,
+    getEdges,
+  });
 
   // --- search --------------------------------------------------------------------------------
   const focusSearch = useCallback(() => searchRef.current?.focus(), []);

@@ -22,8 +22,10 @@ export function useAutoLayout(p: {
   runCustom: (label: string, work: (api: GraphApi, stack: CommandStack) => Promise<unknown>) => Promise<unknown>;
   fit: () => void;
   onDone: (message: string) => void;
+  /** The graph's edges (React Flow holds none while the overview tier draws the graph). */
+  getEdges: () => readonly { id: string; source: string; target: string }[];
 }) {
-  const { rf, setNodes, runCustom, fit, onDone } = p;
+  const { rf, setNodes, runCustom, fit, onDone, getEdges } = p;
   const [state, setState] = useState<LayoutState>({ phase: 'idle' });
   const cancelled = useRef(false);
   const cancelWaiter = useRef<(() => void) | null>(null);
@@ -48,7 +50,7 @@ export function useAutoLayout(p: {
       const positions = await Promise.race([
         layeredLayout(
           current.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
-          rf.getEdges(),
+          getEdges(),
         ),
         stopped,
       ]);
@@ -84,7 +86,7 @@ export function useAutoLayout(p: {
       cancelWaiter.current = null;
       setState({ phase: 'idle' });
     }
-  }, [rf, setNodes, runCustom, fit, onDone]);
+  }, [rf, setNodes, runCustom, fit, onDone, getEdges]);
 
   return { layout: state, startLayout: start, cancelLayout: cancel };
 }
