@@ -2,6 +2,7 @@
 // (contracts ← core ← api, rest ← apps/server; db implements core's ports; the console imports the
 // server only as types) enforced per package with no-restricted-imports.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const restrict = (patterns, message) => ({
@@ -139,6 +140,12 @@ export default tseslint.config(
       ['@mm/core', '@mm/db', '@mm/api', '@mm/rest', '@mm/server', '@prisma/*', '@trpc/*', 'fastify*'],
       'The agent talks to the server over REST only; it shares the contracts, nothing else.',
     ),
+  },
+  {
+    // React's rules of hooks and the React Compiler-era checks (refs in render, setState in effects…).
+    files: ['apps/console/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
   },
   {
     files: ['apps/console/src/**'],

@@ -41,7 +41,18 @@ export default defineConfig({
   },
   projects: [
     { name: 'api', testMatch: 'api/**/*.spec.ts' },
-    { name: 'console', testMatch: 'console/**/*.spec.ts', use: { viewport: { width: 1440, height: 900 } } },
+    {
+      name: 'console',
+      testMatch: 'console/**/*.spec.ts',
+      testIgnore: 'console/**/*.small.spec.ts',
+      use: { viewport: { width: 1440, height: 900 } },
+    },
+    // A phone: every screen again (every-screen.spec.ts) plus the small-screen behaviour.
+    {
+      name: 'console-small',
+      testMatch: ['console/**/*.small.spec.ts', 'console/every-screen.spec.ts'],
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+    },
   ],
   webServer: {
     command: 'node --import tsx apps/server/src/main.ts',

@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
-import type { Locator, Page, TestInfo } from '@playwright/test';
+import type { APIRequestContext, Locator, Page, TestInfo } from '@playwright/test';
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts/console');
 
 /** Saves a screenshot into the test's output folder (attached to the report) and e2e/artifacts/console/. */
-export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+export async function screenshot(page: Page, testInfo: TestInfo, shot: string): Promise<void> {
+  // One set per viewport: 1440-machines.png, 390-machines.png, …
+  const name = `${page.viewportSize()?.width ?? 0}-${shot}`;
   const file = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
@@ -67,4 +69,39 @@ export async function renderedPosition(page: Page, nodeId: string): Promise<{ x:
   const m = /translate\((-?[\d.]+)px,\s*(-?[\d.]+)px\)/.exec(transform);
   if (!m) throw new Error(`unexpected transform ${transform}`);
   return { x: Number(m[1]), y: Number(m[2]) };
+}
+
+/** The page must not scroll sideways (the small-screen promise). */
+export async function expectNoHorizontalScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'page scrolls horizontally').toBeLessThanOrEqual(0);
+}
+
+/** Creates graph nodes through the REST API, `parallel` at a time; returns their ids. */
+export async function seedNodes(
+  request: APIRequestContext,
+  machineId: string,
+  count: number,
+  parallel = 25,
+): Promise<string[]> {
+  const types = ['skill', 'task', 'policy', 'storage', 'route', 'outcome'];
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += parallel) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(parallel, count - i) }, async (_, j) => {
+        const n = i + j;
+        const res = await request.post(`/api/v1/machines/${machineId}/graph/nodes`, {
+          data: {
+            type: types[n % types.length],
+            title: `Node ${n}`,
+            position: { x: (n % 20) * 260, y: Math.floor(n / 20) * 160 },
+          },
+        });
+        expect(res.status()).toBe(201);
+        return ((await res.json()) as { item: { id: string } }).item.id;
+      }),
+    );
+    ids.push(...batch);
+  }
+  return ids;
 }

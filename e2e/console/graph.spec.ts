@@ -42,7 +42,7 @@ test('an operator creates a machine, builds a graph, moves a node and finds it u
   await connect(page, trigger, task, 'request', 'starts');
   await connect(page, task, outcome, 'result');
   await expect(flowEdges(page)).toHaveCount(2);
-  await expect(page.locator('.react-flow__edge', { hasText: 'starts' })).toBeVisible();
+  await expect(page.getByTestId('edge-label').filter({ hasText: 'starts' })).toBeVisible();
 
   // Drag the outcome down and to the right.
   const before = await renderedPosition(page, outcome);
@@ -144,7 +144,10 @@ test('the inspector edits a node, rejects invalid JSON, and copy/paste duplicate
   await expect(flowEdges(page)).toHaveCount(2);
   const graph = (await (await request.get(`/api/v1/machines/${machineId}/graph`)).json()) as Json;
   const buckets = graph.nodes.filter((n: Json) => n.title === 'Bucket');
+  const caches = graph.nodes.filter((n: Json) => n.title === 'Cache');
   expect(buckets).toHaveLength(2);
-  expect(Math.abs(buckets[1].position.x - buckets[0].position.x)).toBe(40);
+  // The copy lands clear of the original: shifted by the copied selection's width plus a gap.
+  const [left, right] = [buckets[0].position.x, caches[0].position.x].sort((a: number, b: number) => a - b);
+  expect(Math.abs(buckets[1].position.x - buckets[0].position.x)).toBe(right - left + 220 + 40);
   expect(buckets.every((n: Json) => n.status === 'active' && n.data.region === 'eu')).toBe(true);
 });

@@ -21,6 +21,10 @@ test('a policy that denies a skill makes discovery exclude it and say why', asyn
 
   // Editing keeps the form in step with the server.
   await page.getByTestId('policy-native-only').check();
+  // Native only with handoff allowed is a contradiction the form refuses.
+  await page.getByTestId('policy-submit').click();
+  await expect(page.getByTestId('policy-switch-error')).toContainText('Native only');
+  await page.getByTestId('policy-handoff-allowed').uncheck();
   await page.getByTestId('policy-submit').click();
   await expect(listed).toContainText('native only');
 

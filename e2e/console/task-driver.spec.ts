@@ -46,7 +46,7 @@ test('register a runtime endpoint, then drive a task through discover, resolve a
   await page.getByTestId('new-task').click();
   await page.getByTestId('task-service-type').selectOption('compute.marketplace');
   await page.getByTestId('task-task-type').fill('inference');
-  await page.getByTestId('task-operation').fill('run-private-inference');
+  await page.getByTestId('task-operation').selectOption('run-private-inference');
   await page
     .getByTestId('task-input')
     .fill(JSON.stringify({ messages: [{ role: 'user', content: 'ping from the console' }] }));

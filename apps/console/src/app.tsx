@@ -4,6 +4,7 @@ import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom'
 import { AppShell } from './components/layout/app-shell.tsx';
 import { NotFoundPage, RouteErrorPage } from './components/layout/not-found.tsx';
 import { Loading } from './components/ui/states.tsx';
+import { ToastProvider } from './components/ui/toast.tsx';
 import { AgentsPage } from './features/agents/components/agents-page.tsx';
 import { AuditPage } from './features/audit/components/audit-page.tsx';
 import { EndpointsPage } from './features/endpoints/components/endpoints-page.tsx';
@@ -62,7 +63,9 @@ export function App() {
   return (
     <trpc.Provider client={trpcClient} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
+        <ToastProvider>
+          <RouterProvider router={router} />
+        </ToastProvider>
       </QueryClientProvider>
     </trpc.Provider>
   );

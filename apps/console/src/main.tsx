@@ -1,7 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
-import './styles.css';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/app.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');

@@ -11,6 +11,21 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+export const UNREACHABLE = 'Server unreachable, retrying. Your last change may not have been sent.';
+
+/** A fetch that never got an answer ("Failed to fetch", "NetworkError…", "Load failed"). */
+function isNetworkFailure(error: Record<string, unknown>, message: string): boolean {
+  if (error instanceof TypeError) return true;
+  const cause = isRecord(error.cause) ? error.cause : undefined;
+  if (cause instanceof TypeError) return true;
+  return /failed to fetch|networkerror|load failed|network request failed/i.test(message);
+}
+
+/** Whether a failure means the server could not be reached (retry it; show the offline banner). */
+export function isUnreachable(error: unknown): boolean {
+  return appErrorOf(error).code === 'NETWORK_ERROR';
+}
+
 /**
  * Reads a tRPC client error (whose `data` carries `appCode`, `details`, `extra` from the server's
  * error formatter) or any other thrown value into one shape.
@@ -19,6 +34,7 @@ export function appErrorOf(error: unknown): AppErrorInfo {
   if (isRecord(error)) {
     const data = isRecord(error.data) ? error.data : undefined;
     const message = typeof error.message === 'string' ? error.message : 'unknown error';
+    if (!data && isNetworkFailure(error, message)) return { code: 'NETWORK_ERROR', message: UNREACHABLE };
     if (data) {
       const info: AppErrorInfo = {
         code: typeof data.appCode === 'string' ? data.appCode : typeof data.code === 'string' ? data.code : 'ERROR',
@@ -29,7 +45,7 @@ export function appErrorOf(error: unknown): AppErrorInfo {
       if (isRecord(data.extra)) info.extra = data.extra;
       return info;
     }
-    if (error instanceof TypeError) return { code: 'NETWORK_ERROR', message: `cannot reach the server: ${message}` };
+    if (isNetworkFailure(error, message)) return { code: 'NETWORK_ERROR', message: UNREACHABLE };
     return { code: 'ERROR', message };
   }
   return { code: 'ERROR', message: String(error) };

@@ -16,12 +16,15 @@ export function createQueryClient(): QueryClient {
       queries: {
         staleTime: 5_000,
         refetchOnWindowFocus: false,
-        // A 4xx is an answer, not a hiccup: show it at once instead of retrying it.
+        // A 4xx is an answer, not a hiccup: show it at once instead of retrying it. An unreachable
+        // server is retried for as long as the page is open (the shell shows a banner meanwhile).
         retry: (failureCount, error) => {
-          const status = appErrorOf(error).httpStatus;
-          if (status !== undefined && status < 500) return false;
+          const info = appErrorOf(error);
+          if (info.code === 'NETWORK_ERROR') return true;
+          if (info.httpStatus !== undefined && info.httpStatus < 500) return false;
           return failureCount < 2;
         },
+        retryDelay: (attempt) => Math.min(500 * 2 ** attempt, 5_000),
       },
     },
   });

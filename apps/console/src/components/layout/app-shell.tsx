@@ -1,4 +1,5 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { useState } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useHealth } from './use-health.ts';
 
 function HealthIndicator() {
@@ -13,10 +14,51 @@ function HealthIndicator() {
   );
 }
 
-export function AppShell() {
+/** Shown while the server does not answer; queries keep retrying underneath and recover on their own. */
+function OfflineBanner() {
+  const { isError, failureCount } = useHealth();
+  if (!isError) return null;
   return (
-    <div className="shell">
-      <aside className="sidebar">
+    <div className="offline-banner" role="alert" data-testid="offline-banner">
+      <span className="spinner spinner--inline" aria-hidden />
+      <strong>Server unreachable, retrying…</strong>
+      <span className="muted small">
+        {failureCount > 1 ? `${failureCount} attempts so far. ` : ''}Pages refresh by themselves when it is back;
+        nothing typed here is lost.
+      </span>
+    </div>
+  );
+}
+
+const NAV = [
+  { to: '/machines', id: 'machines', icon: '▣', label: 'Machines' },
+  { to: '/policies', id: 'policies', icon: '⚖', label: 'Policies' },
+  { to: '/audit', id: 'audit', icon: '☰', label: 'Audit log' },
+] as const;
+
+export function AppShell() {
+  // The drawer (small screens) closes whenever the page changes.
+  const { pathname } = useLocation();
+  const [openAt, setOpenAt] = useState<string | null>(null);
+  const open = openAt === pathname;
+  return (
+    <div className={`shell${open ? ' shell--nav-open' : ''}`}>
+      <header className="topbar">
+        <button
+          type="button"
+          className="btn btn--ghost topbar__toggle"
+          aria-label={open ? 'Close navigation' : 'Open navigation'}
+          aria-expanded={open}
+          data-testid="nav-toggle"
+          onClick={() => setOpenAt(open ? null : pathname)}
+        >
+          ☰
+        </button>
+        <span className="brand__mark">M</span>
+        <span className="brand__name">Machine Markets</span>
+      </header>
+      {open ? <div className="shell__scrim" onClick={() => setOpenAt(null)} aria-hidden /> : null}
+      <aside className="sidebar" data-testid="sidebar">
         <div className="brand">
           <span className="brand__mark">M</span>
           <div>
@@ -25,21 +67,24 @@ export function AppShell() {
           </div>
         </div>
         <nav className="nav" aria-label="Main">
-          <NavLink to="/machines" className="nav__link" data-testid="nav-machines">
-            <span className="nav__icon">▣</span> Machines
-          </NavLink>
-          <NavLink to="/policies" className="nav__link" data-testid="nav-policies">
-            <span className="nav__icon">⚖</span> Policies
-          </NavLink>
-          <NavLink to="/audit" className="nav__link" data-testid="nav-audit">
-            <span className="nav__icon">☰</span> Audit log
-          </NavLink>
+          {NAV.map((n) => (
+            <NavLink
+              key={n.id}
+              to={n.to}
+              className="nav__link"
+              data-testid={`nav-${n.id}`}
+              onClick={() => setOpenAt(null)}
+            >
+              <span className="nav__icon">{n.icon}</span> {n.label}
+            </NavLink>
+          ))}
         </nav>
         <div className="sidebar__foot">
           <HealthIndicator />
         </div>
       </aside>
       <main className="main">
+        <OfflineBanner />
         <Outlet />
       </main>
     </div>

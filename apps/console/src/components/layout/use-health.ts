@@ -10,7 +10,8 @@ export function useHealth() {
       const res = await fetch('/health');
       return zHealthView.parse(await res.json());
     },
-    refetchInterval: 15_000,
+    // Poll faster while the server is down, so the banner goes as soon as it is back.
+    refetchInterval: (q) => (q.state.status === 'error' ? 2_000 : 15_000),
     retry: false,
   });
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 
 export function Modal({
@@ -16,7 +16,9 @@ export function Modal({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
-  close.current = onClose;
+  useLayoutEffect(() => {
+    close.current = onClose;
+  });
   // Focus once on open; parents re-render (polling) and must not steal the focus back.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

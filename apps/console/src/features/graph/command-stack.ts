@@ -222,6 +222,16 @@ export class CommandStack {
     this.future = [];
   }
 
+  /**
+   * Makes a command that the caller has already applied undoable (auto-layout saves in chunks with
+   * progress and may stop half-way; it records what reached the server).
+   */
+  record(cmd: GraphCommand): void {
+    this.past.push(cmd);
+    if (this.past.length > this.limit) this.past.shift();
+    this.future = [];
+  }
+
   /** Returns the undone command, or undefined when there is nothing to undo. */
   async undo(api: GraphApi): Promise<GraphCommand | undefined> {
     const cmd = this.past.pop();

@@ -1,5 +1,6 @@
 import { NODE_TYPES } from '@mm/contracts';
-import type { NodeTypes } from '@xyflow/react';
+import type { EdgeTypes, NodeTypes } from '@xyflow/react';
+import { GraphEdge } from './edges/graph-edge.tsx';
 import { GraphNode } from './nodes/graph-node.tsx';
 
 /**
@@ -7,3 +8,4 @@ import { GraphNode } from './nodes/graph-node.tsx';
  * changes, so it must never be created during render.
  */
 export const nodeTypes: NodeTypes = Object.fromEntries(NODE_TYPES.map((t) => [t, GraphNode]));
+export const edgeTypes: EdgeTypes = { graph: GraphEdge };

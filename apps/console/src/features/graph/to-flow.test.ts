@@ -10,6 +10,9 @@ import {
   liveStatusFor,
   moveCommand,
   pasteCommand,
+  pasteOffset,
+  searchNodes,
+  visibleFreeSpot,
   reconcileEdges,
   reconcileNodes,
   toFlowEdge,
@@ -55,12 +58,25 @@ describe('toFlowNode / toFlowEdge', () => {
     const flow = toFlowNode(
       node('a', { type: 'policy', title: 'Budget', status: 'active', refId: 'p1', position: { x: 5, y: 6 } }),
     );
-    expect(flow).toEqual({
+    expect(flow).toMatchObject({
       id: 'a',
       type: 'policy',
       position: { x: 5, y: 6 },
       data: { title: 'Budget', nodeType: 'policy', status: 'active', refId: 'p1', live: null },
     });
+  });
+
+  it('hands nodes over already measured, with their handles, so nothing is measured while panning', () => {
+    const flow = toFlowNode(node('a'));
+    expect(flow.measured).toEqual({ width: 220, height: 76 });
+    expect(flow.handles?.map((h) => h.type)).toEqual(['target', 'source']);
+  });
+
+  it('colours an edge by its type through the custom edge and its arrow head', () => {
+    const deny = toFlowEdge(edge('e', 'a', 'b', { type: 'deny' }));
+    const allow = toFlowEdge(edge('f', 'a', 'b', { type: 'allow' }));
+    expect(deny.type).toBe('graph');
+    expect(deny.markerEnd).not.toEqual(allow.markerEnd);
   });
 
   it('labels an edge with its label, or its type when it has none', () => {
@@ -186,7 +202,7 @@ describe('commands from the selection', () => {
   it('copy keeps only edges inside the selection; paste offsets and re-points them', () => {
     const clip = copySelection(new Set(['a', 'b']), graph);
     expect(clip?.edges.map((e) => e.id)).toEqual(['ab']);
-    const cmd = pasteCommand(clip!, 40, 'tmp1');
+    const cmd = pasteCommand(clip!, { x: 40, y: 40 }, 'tmp1');
     if (cmd.kind !== 'create') throw new Error('paste must create');
     expect(cmd.nodes.map((n) => n.id)).toEqual(['tmp1-n0', 'tmp1-n1']);
     expect(cmd.nodes[1]!.position).toEqual({ x: 140, y: 40 });
@@ -228,5 +244,47 @@ describe('freeSpot', () => {
         { x: 260, y: 0 },
       ]),
     ).toEqual({ x: 0, y: 110 });
+  });
+});
+
+describe('pasteOffset', () => {
+  it('moves a paste clear of the copied selection by its width plus a gap, further for each paste', () => {
+    const graph = { nodes: [node('a'), node('b', { position: { x: 100, y: 0 } })], edges: [] };
+    const clip = copySelection(new Set(['a', 'b']), graph)!;
+    const xs = clip.nodes.map((n) => n.position.x);
+    const width = Math.max(...xs) + 220 - Math.min(...xs);
+    expect(pasteOffset(clip, 1)).toEqual({ x: width + 40, y: 0 });
+    expect(pasteOffset(clip, 2)).toEqual({ x: 2 * (width + 40), y: 0 });
+  });
+});
+
+describe('visibleFreeSpot', () => {
+  const view = { x: 0, y: 0, width: 1000, height: 600 };
+  it('places a node at the top-left of an empty view', () => {
+    expect(visibleFreeSpot(view, [])).toEqual({ x: 24, y: 24 });
+  });
+  it('skips slots taken by nodes and reserved areas, and stays inside the view', () => {
+    const p = visibleFreeSpot(view, [{ x: 24, y: 24 }], [{ x: 200, y: 0, width: 800, height: 150 }])!;
+    expect(p.y).toBeGreaterThanOrEqual(150);
+    expect(p.x + 220).toBeLessThanOrEqual(1000);
+    expect(p.y + 76).toBeLessThanOrEqual(600);
+    // Not overlapping the existing node.
+    expect(Math.abs(p.x - 24) >= 220 || Math.abs(p.y - 24) >= 76).toBe(true);
+  });
+  it('answers null when the view is full', () => {
+    expect(visibleFreeSpot({ x: 0, y: 0, width: 200, height: 50 }, [])).toBeNull();
+  });
+});
+
+describe('searchNodes', () => {
+  const nodes = [
+    { id: '1', title: 'Summarise logs' },
+    { id: '2', title: 'Logs bucket' },
+    { id: '3', title: 'Nightly trigger' },
+  ];
+  it('finds titles containing every word, prefix matches first', () => {
+    expect(searchNodes(nodes, 'logs').map((n) => n.id)).toEqual(['2', '1']);
+    expect(searchNodes(nodes, 'night TRIG').map((n) => n.id)).toEqual(['3']);
+    expect(searchNodes(nodes, '  ')).toEqual([]);
   });
 });

@@ -2,9 +2,11 @@
  * Pure mapping between the server's graph (source of truth) and React Flow's view state.
  * No React, no DOM: unit-tested in to-flow.test.ts.
  */
-import type { Edge, Node, XYPosition } from '@xyflow/react';
+import type { Edge, MarkerType, Node, XYPosition } from '@xyflow/react';
 import type { EdgeType, GraphEdgeView, GraphNodeView, NodeStatus, NodeType } from '@mm/contracts';
 import type { EdgeSnapshot, GraphCommand, NodeSnapshot } from './command-stack.ts';
+import { EDGE_LOOK } from './graph-look.ts';
+import { NODE_HANDLES, NODE_SIZE } from './nodes/node-size.ts';
 
 /** Live state of whatever runtime record a node points at (endpoint, task or run). */
 export interface LiveStatus {
@@ -15,6 +17,7 @@ export interface LiveStatus {
 
 export interface GraphNodeData extends Record<string, unknown> {
   title: string;
+  highlighted?: boolean;
   nodeType: NodeType;
   status: NodeStatus;
   refId: string | null;
@@ -102,6 +105,11 @@ export function toFlowNode(view: GraphNodeView, live: LiveStatus | null = null):
     id: view.id,
     type: view.type,
     position: { x: view.position.x, y: view.position.y },
+    // Known size and handles: see nodes/node-size.ts.
+    width: NODE_SIZE.width,
+    height: NODE_SIZE.height,
+    measured: { width: NODE_SIZE.width, height: NODE_SIZE.height },
+    handles: NODE_HANDLES,
     data: { title: view.title, nodeType: view.type, status: view.status, refId: view.refId ?? null, live },
   };
 }
@@ -111,8 +119,10 @@ export function toFlowEdge(view: GraphEdgeView): GraphFlowEdge {
     id: view.id,
     source: view.sourceNodeId,
     target: view.targetNodeId,
+    type: 'graph',
     label: view.label ?? view.type,
     className: `gedge gedge--${view.type}`,
+    markerEnd: { type: 'arrowclosed' as MarkerType, width: 16, height: 16, color: EDGE_LOOK[view.type].color },
     data: { edgeType: view.type },
   };
 }
@@ -188,7 +198,9 @@ export function reconcileEdges(prev: readonly GraphFlowEdge[], views: readonly G
       return old;
     }
     changed = true;
-    return old ? { ...old, label: fresh.label, className: fresh.className, data: fresh.data } : fresh;
+    return old
+      ? { ...old, label: fresh.label, className: fresh.className, markerEnd: fresh.markerEnd, data: fresh.data }
+      : fresh;
   });
   return changed ? next : (prev as GraphFlowEdge[]);
 }
@@ -260,16 +272,47 @@ export function copySelection(
   return { nodes, edges };
 }
 
+/** The box around nodes of the fixed size, in flow coordinates. */
+export function boundsOf(
+  positions: readonly XYPosition[],
+  size: { width: number; height: number } = NODE_SIZE,
+): { x: number; y: number; width: number; height: number } | null {
+  if (positions.length === 0) return null;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const p of positions) {
+    minX = Math.min(minX, p.x);
+    minY = Math.min(minY, p.y);
+    maxX = Math.max(maxX, p.x + size.width);
+    maxY = Math.max(maxY, p.y + size.height);
+  }
+  return { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
+}
+
+export const PASTE_GAP = 40;
+
+/**
+ * Where the n-th paste of a clipboard goes: to the right of the copied selection by its own width
+ * plus a gap, so no copy overlaps the original (or an earlier copy).
+ */
+export function pasteOffset(clip: Clipboard, pasteNumber: number): XYPosition {
+  const box = boundsOf(clip.nodes.map((n) => n.position));
+  const step = (box?.width ?? NODE_SIZE.width) + PASTE_GAP;
+  return { x: step * pasteNumber, y: 0 };
+}
+
 /**
  * A create command for pasting a clipboard: fresh temporary ids (the command stack maps them to
  * the server's ids), nodes shifted by `offset`, edges re-pointed at the copies.
  */
-export function pasteCommand(clip: Clipboard, offset: number, tmpPrefix: string): GraphCommand {
+export function pasteCommand(clip: Clipboard, offset: XYPosition, tmpPrefix: string): GraphCommand {
   const idOf = new Map(clip.nodes.map((n, i) => [n.id, `${tmpPrefix}-n${i}`]));
   const nodes = clip.nodes.map((n) => ({
     ...n,
     id: idOf.get(n.id) ?? n.id,
-    position: { x: n.position.x + offset, y: n.position.y + offset },
+    position: { x: n.position.x + offset.x, y: n.position.y + offset.y },
   }));
   const edges = clip.edges.map((e, i) => ({
     ...e,
@@ -362,4 +405,67 @@ export function freeSpot(
     }
   }
   return { x: Math.round(origin.x), y: Math.round(origin.y) };
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const intersects = (a: Rect, b: Rect) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/**
+ * A spot for a new node inside the visible part of the canvas (`view`, flow coordinates): the first
+ * slot in reading order that lies fully in view, clear of `reserved` areas (the minimap and the zoom
+ * controls) and of every existing node with a margin. Null when the view has no free slot.
+ */
+export function visibleFreeSpot(
+  view: Rect,
+  existing: readonly XYPosition[],
+  reserved: readonly Rect[] = [],
+  size: { width: number; height: number } = NODE_SIZE,
+  margin = 24,
+): XYPosition | null {
+  const inView = existing.filter((p) =>
+    intersects(
+      { x: p.x - margin, y: p.y - margin, width: size.width + 2 * margin, height: size.height + 2 * margin },
+      view,
+    ),
+  );
+  const stepX = size.width + margin;
+  const stepY = size.height + margin;
+  for (let y = view.y + margin; y + size.height <= view.y + view.height - margin / 2; y += stepY) {
+    for (let x = view.x + margin; x + size.width <= view.x + view.width - margin / 2; x += stepX) {
+      const slot = { x, y, width: size.width, height: size.height };
+      if (reserved.some((r) => intersects(slot, r))) continue;
+      const padded = { x: x - margin, y: y - margin, width: size.width + 2 * margin, height: size.height + 2 * margin };
+      if (inView.some((p) => intersects(padded, { x: p.x, y: p.y, width: size.width, height: size.height }))) continue;
+      return { x: Math.round(x), y: Math.round(y) };
+    }
+  }
+  return null;
+}
+
+/** Nodes whose title contains every word of `query` (case-insensitive), best first: prefix matches, then shorter titles. */
+export function searchNodes<N extends { id: string; title: string }>(
+  nodes: readonly N[],
+  query: string,
+  limit = 8,
+): N[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [];
+  const first = words[0] ?? '';
+  const hits = nodes.filter((n) => {
+    const t = n.title.toLowerCase();
+    return words.every((w) => t.includes(w));
+  });
+  hits.sort((a, b) => {
+    const pa = a.title.toLowerCase().startsWith(first) ? 0 : 1;
+    const pb = b.title.toLowerCase().startsWith(first) ? 0 : 1;
+    return pa - pb || a.title.length - b.title.length || a.title.localeCompare(b.title);
+  });
+  return hits.slice(0, limit);
 }

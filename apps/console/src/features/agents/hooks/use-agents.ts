@@ -1,3 +1,4 @@
+import { useToast } from '../../../components/ui/toast.tsx';
 import { trpc } from '../../../lib/trpc.ts';
 
 export function useAgents(machineId: string) {
@@ -6,8 +7,10 @@ export function useAgents(machineId: string) {
 
 export function useEnrollAgent(machineId: string) {
   const utils = trpc.useUtils();
+  const toast = useToast();
   return trpc.agents.enroll.useMutation({
     onSuccess: async () => {
+      toast({ message: 'Agent enrolled: copy its pairing token now' });
       await utils.agents.list.invalidate({ machineId });
     },
   });
@@ -15,8 +18,10 @@ export function useEnrollAgent(machineId: string) {
 
 export function useRevokeAgent(machineId: string) {
   const utils = trpc.useUtils();
+  const toast = useToast();
   return trpc.agents.revoke.useMutation({
     onSuccess: async (_res, { agentId }) => {
+      toast({ message: 'Agent revoked' });
       await Promise.all([
         utils.agents.list.invalidate({ machineId }),
         utils.agents.get.invalidate({ machineId, agentId }),

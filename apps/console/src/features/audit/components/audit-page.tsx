@@ -1,6 +1,6 @@
 import { AUDIT_EVENT_TYPES, RESOURCE_TYPES } from '@mm/contracts';
 import type { AuditEventView } from '@mm/contracts';
-import { memo, useEffect, useState } from 'react';
+import { memo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
@@ -67,11 +67,14 @@ export function AuditPage() {
   const [type, setType] = useState(filters.type ?? '');
   const [resourceType, setResourceType] = useState(filters.resourceType ?? '');
   const [resourceId, setResourceId] = useState(filters.resourceId ?? '');
-  useEffect(() => {
+  // The URL changed (a link, back/forward): the form follows it. Adjusted during render, not in an effect.
+  const [shownParams, setShownParams] = useState(params);
+  if (shownParams !== params) {
+    setShownParams(params);
     setType(params.get('type') ?? '');
     setResourceType(params.get('resourceType') ?? '');
     setResourceId(params.get('resourceId') ?? '');
-  }, [params]);
+  }
 
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
 

@@ -1,3 +1,4 @@
+import { useToast } from '../../../components/ui/toast.tsx';
 import { trpc } from '../../../lib/trpc.ts';
 
 /** Polled: agents renew leases and the sweeper flips lapsed endpoints to `unreachable`. */
@@ -7,8 +8,10 @@ export function useEndpoints(machineId: string, refetchInterval: number | false 
 
 export function useUpsertEndpoint(machineId: string) {
   const utils = trpc.useUtils();
+  const toast = useToast();
   return trpc.runtimeEndpoints.upsert.useMutation({
     onSuccess: async ({ item }) => {
+      toast({ message: `Endpoint ${item.providerKey} saved` });
       utils.runtimeEndpoints.get.setData({ machineId, providerKey: item.providerKey }, item);
       await utils.runtimeEndpoints.list.invalidate({ machineId });
     },
@@ -17,8 +20,10 @@ export function useUpsertEndpoint(machineId: string) {
 
 export function useDeleteEndpoint(machineId: string) {
   const utils = trpc.useUtils();
+  const toast = useToast();
   return trpc.runtimeEndpoints.delete.useMutation({
     onSuccess: async (_res, { providerKey }) => {
+      toast({ message: `Endpoint ${providerKey} deleted` });
       utils.runtimeEndpoints.get.setData({ machineId, providerKey }, undefined);
       await utils.runtimeEndpoints.list.invalidate({ machineId });
     },

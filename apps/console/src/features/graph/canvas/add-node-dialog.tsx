@@ -5,7 +5,7 @@ import type { FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { Modal } from '../../../components/ui/modal.tsx';
-import { NODE_LOOK } from '../nodes/node-look.ts';
+import { cssVar, NODE_LOOK } from '../graph-look.ts';
 
 export function AddNodeDialog({
   onClose,
@@ -32,7 +32,8 @@ export function AddNodeDialog({
               type="button"
               role="radio"
               aria-checked={t === type}
-              className={`type-picker__item gnode--${t}${t === type ? ' is-active' : ''}`}
+              className={`type-picker__item${t === type ? ' is-active' : ''}`}
+              style={cssVar('--node', NODE_LOOK[t].color)}
               onClick={() => setType(t)}
               data-testid={`add-node-type-${t}`}
             >

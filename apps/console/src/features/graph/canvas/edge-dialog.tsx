@@ -5,6 +5,7 @@ import type { FormEvent } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { Modal } from '../../../components/ui/modal.tsx';
+import { cssVar, EDGE_LOOK } from '../graph-look.ts';
 
 export function EdgeDialog({
   sourceTitle,
@@ -36,7 +37,9 @@ export function EdgeDialog({
               type="button"
               role="radio"
               aria-checked={t === type}
-              className={`chip-btn gedge-chip gedge-chip--${t}${t === type ? ' is-active' : ''}`}
+              className={`chip-btn gedge-chip${t === type ? ' is-active' : ''}`}
+              style={cssVar('--edge', EDGE_LOOK[t].color)}
+              title={EDGE_LOOK[t].hint}
               onClick={() => setType(t)}
               data-testid={`edge-type-${t}`}
             >

@@ -1,41 +1,92 @@
-import type { EdgeType, GraphView, NodeType } from '@mm/contracts';
-import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
-import type { Connection, DefaultEdgeOptions, XYPosition } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { GraphView, NodeType } from '@mm/contracts';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  getViewportForBounds,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  useStore,
+} from '@xyflow/react';
+import type { ReactFlowState, Viewport, XYPosition } from '@xyflow/react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ErrorNotice } from '../../../components/ui/states.tsx';
+import { useToast } from '../../../components/ui/toast.tsx';
+import { useSmallScreen } from '../../../components/ui/use-media-query.ts';
+import type { GraphCommand } from '../command-stack.ts';
+import { NODE_LOOK } from '../graph-look.ts';
+import { useAutoLayout } from '../hooks/use-auto-layout.ts';
+import { useClipboard } from '../hooks/use-clipboard.ts';
+import { useConnect } from '../hooks/use-connect.ts';
 import { useFlowElements } from '../hooks/use-flow-elements.ts';
 import { useGraphCommands } from '../hooks/use-graph-commands.ts';
 import { useGraphShortcuts } from '../hooks/use-graph-shortcuts.ts';
 import { useLiveIndex } from '../hooks/use-live-status.ts';
-import { layeredLayout } from '../layout.ts';
-import { nodeTypes } from '../node-types.ts';
-import { NODE_LOOK } from '../nodes/node-look.ts';
-import { DEFAULT_NODE_SIZE } from '../nodes/node-size.ts';
-import { copySelection, deletionOf, freeSpot, liveStatusFor, moveCommand, pasteCommand } from '../to-flow.ts';
-import type { GraphCommand } from '../command-stack.ts';
-import type { Clipboard, GraphFlowEdge, GraphFlowNode } from '../to-flow.ts';
+import { useNodeDrag } from '../hooks/use-node-drag.ts';
+import { usePlaceNode } from '../hooks/use-place-node.ts';
+import { tmpId } from '../hooks/tmp-id.ts';
+import { edgeTypes, nodeTypes } from '../node-types.ts';
+import { NODE_SIZE } from '../nodes/node-size.ts';
+import { boundsOf, deletionOf, liveStatusFor, selectOnly } from '../to-flow.ts';
+import type { GraphFlowEdge, GraphFlowNode } from '../to-flow.ts';
+import { ZoomTierContext } from '../zoom-context.ts';
+import { zoomTierOf } from '../zoom-tier.ts';
 import { AddNodeDialog } from './add-node-dialog.tsx';
 import { EdgeDialog } from './edge-dialog.tsx';
 import { GraphToolbar } from './graph-toolbar.tsx';
 import { Inspector } from './inspector.tsx';
+import { nodeAt, OverviewLayer } from './overview-layer.tsx';
 
 // Module-scope props: a new object per render would make React Flow re-process every element.
-const DEFAULT_EDGE_OPTIONS: DefaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
-const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1.2, minZoom: 0.02 } as const;
+const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1.2, minZoom: 0.02, includeHiddenNodes: true } as const;
+const NO_EDGES: GraphFlowEdge[] = [];
 const PRO_OPTIONS = { hideAttribution: true } as const;
 const minimapColor = (n: GraphFlowNode) => NODE_LOOK[n.data.nodeType].color;
-const PASTE_OFFSET = 40;
-
-let tmpSeq = 0;
-const tmpId = (kind: string) => `tmp-${kind}-${Date.now().toString(36)}-${++tmpSeq}`;
+const zoomTierSelector = (s: ReactFlowState) => zoomTierOf(s.transform[2]);
 
 export function GraphCanvas({ machineId, graph }: { machineId: string; graph: GraphView }) {
   const rf = useReactFlow<GraphFlowNode, GraphFlowEdge>();
+  const toast = useToast();
+  const readOnly = useSmallScreen();
   const commands = useGraphCommands(machineId);
   const live = useLiveIndex(machineId, graph.nodes);
   const wrapper = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  // The first viewport is computed here, before React Flow renders, so a large graph starts zoomed
+  // out in the overview tier; with React Flow's own `fitView` it would first mount every node and
+  // edge visible at zoom 1 (thousands of long edges cross that view) and then drop them again.
+  const [initialViewport, setInitialViewport] = useState<Viewport | null>(null);
+  const [viewportSettled, setViewportSettled] = useState(false);
+  useLayoutEffect(() => {
+    const rect = wrapper.current?.getBoundingClientRect();
+    const box = boundsOf(graph.nodes.map((n) => n.position));
+    const { minZoom, maxZoom, padding } = FIT_VIEW_OPTIONS;
+    setInitialViewport(
+      box && rect
+        ? getViewportForBounds(box, rect.width, rect.height, minZoom, maxZoom, padding)
+        : { x: 0, y: 0, zoom: 1 },
+    );
+    // Only the first graph decides the first viewport.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const storeTier = useStore(zoomTierSelector);
+  const tier = viewportSettled || !initialViewport ? storeTier : zoomTierOf(initialViewport.zoom);
   const { nodes, setNodes, edges, onNodesChange, onEdgesChange, selection, onSelectionChange, selectAfter, graphRef } =
     useFlowElements(graph, live);
+
+  const pickNodeRef = useRef<(id: string) => void>(() => undefined);
+  // Zoomed right out React Flow renders nothing: the overview layer draws the graph as one picture.
+  const overview = tier === 'overview';
+  const flowNodes = useMemo(() => (overview ? nodes.map((n) => ({ ...n, hidden: true })) : nodes), [nodes, overview]);
+  const onPaneClick = useCallback(
+    (e: { clientX: number; clientY: number }) => {
+      if (!overview) return;
+      const hit = nodeAt(nodes, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+      if (hit) pickNodeRef.current(hit.id);
+    },
+    [overview, nodes, rf],
+  );
 
   const nodeById = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph.nodes]);
   const edgeById = useMemo(() => new Map(graph.edges.map((e) => [e.id, e])), [graph.edges]);
@@ -47,144 +98,133 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
     [rf],
   );
 
-  // --- drag to move --------------------------------------------------------------------------
-  const dragStart = useRef(new Map<string, XYPosition>());
-  const onNodeDragStart = useCallback((_: unknown, _node: GraphFlowNode, dragged: GraphFlowNode[]) => {
-    dragStart.current = new Map(dragged.map((n) => [n.id, { ...n.position }]));
-  }, []);
-  const { run } = commands;
-  const onNodeDragStop = useCallback(
-    (_: unknown, _node: GraphFlowNode, dragged: GraphFlowNode[]) => {
-      const moves = dragged.flatMap((n) => {
-        const from = dragStart.current.get(n.id);
-        return from ? [{ id: n.id, from, to: n.position }] : [];
-      });
-      const cmd = moveCommand(moves);
-      if (cmd) void run(cmd);
-    },
-    [run],
+  const { run, runCustom, undo, redo } = commands;
+  // Undo from a toast undoes that command only, not whatever came after it.
+  const undoLabel = useRef(commands.undoLabel);
+  useLayoutEffect(() => {
+    undoLabel.current = commands.undoLabel;
+  });
+  const confirm = useCallback(
+    (message: string, cmd: GraphCommand) =>
+      toast({
+        message,
+        action: {
+          label: 'Undo',
+          onClick: () => {
+            if (undoLabel.current === cmd.label) void undo();
+          },
+        },
+      }),
+    [toast, undo],
   );
 
-  // --- connect -------------------------------------------------------------------------------
-  const [pendingEdge, setPendingEdge] = useState<Connection | null>(null);
-  const onConnect = useCallback((c: Connection) => setPendingEdge(c), []);
-  const isValidConnection = useCallback((c: { source: string; target: string }) => c.source !== c.target, []);
-  const createEdge = (type: EdgeType, label: string) => {
-    if (!pendingEdge) return;
-    const { source, target } = pendingEdge;
-    setPendingEdge(null);
-    void run({
-      kind: 'create',
-      label: `Connect ${titleOf(source)} → ${titleOf(target)}`,
-      nodes: [],
-      edges: [{ id: tmpId('e'), source, target, type, ...(label && { label }), data: {} }],
-    });
-  };
+  const drag = useNodeDrag(run);
+  const connect = useConnect(
+    useCallback((cmd: GraphCommand) => run(cmd).then(() => confirm(cmd.label, cmd)), [run, confirm]),
+    titleOf,
+  );
+  /** Moves the view, only if needed, so that the whole of `box` is on screen. */
+  const reveal = useCallback(
+    (box: { x: number; y: number; width: number; height: number } | null) => {
+      const el = wrapper.current;
+      if (!box || !el) return;
+      const r = el.getBoundingClientRect();
+      const a = rf.screenToFlowPosition({ x: r.left, y: r.top });
+      const b = rf.screenToFlowPosition({ x: r.right, y: r.bottom });
+      const inside = box.x >= a.x && box.y >= a.y && box.x + box.width <= b.x && box.y + box.height <= b.y;
+      if (!inside) void rf.fitBounds(box, { padding: 0.15 });
+    },
+    [rf],
+  );
+  const onPasted = useCallback(
+    (cmd: GraphCommand, originals: XYPosition[]) => {
+      confirm(cmd.label, cmd);
+      // The copy lands beside the original: show both.
+      const pasted = cmd.kind === 'create' ? cmd.nodes.map((n) => n.position) : [];
+      reveal(boundsOf([...originals, ...pasted]));
+    },
+    [confirm, reveal],
+  );
+  const { copy, paste } = useClipboard({ selection, graphRef, localPositions, run, selectAfter, onPasted });
 
   // --- add -----------------------------------------------------------------------------------
   const [adding, setAdding] = useState(false);
+  const placeNode = usePlaceNode(rf, wrapper);
   const addNode = (type: NodeType, title: string, refId: string) => {
     setAdding(false);
-    const rect = wrapper.current?.getBoundingClientRect();
-    const center = rect
-      ? rf.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
-      : { x: 0, y: 0 };
-    const position = freeSpot(
-      { x: center.x - DEFAULT_NODE_SIZE.width / 2, y: center.y - DEFAULT_NODE_SIZE.height / 2 },
-      rf.getNodes().map((n) => n.position),
-      DEFAULT_NODE_SIZE,
-    );
+    const { position, inView } = placeNode();
     const id = tmpId('n');
-    void run({
+    const cmd: GraphCommand = {
       kind: 'create',
       label: `Add ${title}`,
-      nodes: [
-        {
-          id,
-          type,
-          title,
-          refId: refId || null,
-          status: 'draft',
-          position,
-          data: {},
-        },
-      ],
+      nodes: [{ id, type, title, refId: refId || null, status: 'draft', position, data: {} }],
       edges: [],
-    }).then((ids) => selectAfter(new Set([ids.resolve(id)])));
+    };
+    void run(cmd).then((ids) => {
+      selectAfter(new Set([ids.resolve(id)]));
+      if (!inView)
+        void rf.setCenter(position.x + NODE_SIZE.width / 2, position.y + NODE_SIZE.height / 2, { zoom: rf.getZoom() });
+      confirm(`Added ${title}`, cmd);
+    });
   };
 
-  // --- delete, copy, paste ---------------------------------------------------------------------
+  // --- delete --------------------------------------------------------------------------------
   const deleteSelection = useCallback(() => {
+    if (readOnly) return;
     const cmd = deletionOf(new Set(selection.nodes), new Set(selection.edges), graphRef.current, localPositions());
-    if (cmd) void run(cmd);
-  }, [selection, run, localPositions]);
-
-  const clipboard = useRef<{ clip: Clipboard; pastes: number } | null>(null);
-  const copy = useCallback(() => {
-    const clip = copySelection(new Set(selection.nodes), graphRef.current, localPositions());
-    if (clip) clipboard.current = { clip, pastes: 0 };
-  }, [selection, localPositions]);
-  const paste = useCallback(() => {
-    const cb = clipboard.current;
-    if (!cb) return;
-    cb.pastes += 1;
-    const cmd = pasteCommand(cb.clip, PASTE_OFFSET * cb.pastes, tmpId('p'));
-    void run(cmd).then((ids) => selectAfter(new Set(cmd.nodes.map((n) => ids.resolve(n.id)))));
-  }, [run, selectAfter]);
+    if (cmd) void run(cmd).then(() => confirm(`${cmd.label.replace(/^Delete/, 'Deleted')}`, cmd));
+  }, [selection, run, localPositions, graphRef, confirm, readOnly]);
 
   // --- layout --------------------------------------------------------------------------------
-  const [layingOut, setLayingOut] = useState(false);
-  // Fit once React Flow has the laid-out positions (its store syncs in an effect before ours).
-  const fitAfterRender = useRef(false);
-  useEffect(() => {
-    if (!fitAfterRender.current) return;
-    fitAfterRender.current = false;
-    requestAnimationFrame(() => void rf.fitView(FIT_VIEW_OPTIONS));
-  }, [nodes, rf]);
-  const autoLayout = useCallback(async () => {
-    const current = rf.getNodes();
-    if (current.length === 0) return;
-    setLayingOut(true);
-    try {
-      const positions = await layeredLayout(
-        current.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
-        rf.getEdges(),
-      );
-      const moves = current.flatMap((n) => {
-        const to = positions.get(n.id);
-        return to ? [{ id: n.id, from: n.position, to }] : [];
-      });
-      const cmd = moveCommand(moves, 'Auto-layout');
-      if (!cmd) return;
-      fitAfterRender.current = true;
-      setNodes((ns) =>
-        ns.map((n) => {
-          const to = positions.get(n.id);
-          return to && (to.x !== n.position.x || to.y !== n.position.y) ? { ...n, position: to } : n;
-        }),
-      );
-      await run(cmd);
-    } finally {
-      setLayingOut(false);
-    }
-  }, [rf, run, setNodes]);
+  const fit = useCallback(() => void rf.fitView(FIT_VIEW_OPTIONS), [rf]);
+  const onLayoutDone = useCallback((message: string) => toast({ message, tone: 'info' }), [toast]);
+  const getEdges = useCallback(
+    () => graphRef.current.edges.map((e) => ({ id: e.id, source: e.sourceNodeId, target: e.targetNodeId })),
+    [graphRef],
+  );
+  const { layout, startLayout, cancelLayout } = useAutoLayout({
+    rf,
+    setNodes,
+    runCustom,
+    fit,
+    onDone: onLayoutDone,
+    getEdges,
+  });
 
-  // Stable handlers for the memoised toolbar and inspector (the canvas re-renders on every drag frame).
+  // --- search --------------------------------------------------------------------------------
+  const focusSearch = useCallback(() => searchRef.current?.focus(), []);
+  const pickNode = useCallback(
+    (id: string) => {
+      const n = rf.getNode(id);
+      if (!n) return;
+      setNodes((ns) => selectOnly(ns, new Set([id])));
+      void rf.setCenter(n.position.x + NODE_SIZE.width / 2, n.position.y + NODE_SIZE.height / 2, {
+        zoom: Math.max(rf.getZoom(), 1),
+      });
+    },
+    [rf, setNodes],
+  );
+  useLayoutEffect(() => {
+    pickNodeRef.current = pickNode;
+  });
+
+  // Stable handlers for the memoised toolbar and inspector.
   const openAdd = useCallback(() => setAdding(true), []);
-  const onLayout = useCallback(() => void autoLayout(), [autoLayout]);
-  const { undo, redo } = commands;
+  const onLayout = useCallback(() => void startLayout(), [startLayout]);
   const onUndo = useCallback(() => void undo(), [undo]);
   const onRedo = useCallback(() => void redo(), [redo]);
-  const onFit = useCallback(() => void rf.fitView(FIT_VIEW_OPTIONS), [rf]);
   // While the viewport moves, promote it to its own compositor layer so a pan is a translate
-  // instead of a repaint of every node and edge (3x faster frames at 500 nodes, bench/graph-pan);
-  // dropped when the move ends so text is rasterised crisply at the new zoom. No React state.
+  // instead of a repaint of every node and edge; dropped when the move ends so text is
+  // rasterised crisply at the new zoom. No React state.
   const onMoveStart = useCallback(() => wrapper.current?.classList.add('is-moving'), []);
   const onMoveEnd = useCallback(() => wrapper.current?.classList.remove('is-moving'), []);
+  const onInit = useCallback(() => {
+    setViewportSettled(true);
+    requestAnimationFrame(() => wrapper.current?.setAttribute('data-ready', 'true'));
+  }, []);
   const onCommand = useCallback((c: GraphCommand) => void run(c), [run]);
 
-  // --- keyboard ------------------------------------------------------------------------------
-  useGraphShortcuts({ deleteSelection, copy, paste, undo: commands.undo, redo: commands.redo });
+  useGraphShortcuts({ deleteSelection, copy, paste, undo, redo, focusSearch, readOnly });
 
   const selectedNode =
     selection.nodes.length === 1 && selection.edges.length === 0 ? nodeById.get(selection.nodes[0]!) : undefined;
@@ -193,12 +233,14 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   const selectedLive = useMemo(() => (selectedNode ? liveStatusFor(selectedNode, live) : null), [selectedNode, live]);
 
   return (
-    <div className="graph-editor">
+    <div className={`graph-editor${readOnly ? ' graph-editor--read-only' : ''}`}>
       <GraphToolbar
         nodeCount={graph.nodes.length}
         edgeCount={graph.edges.length}
         selectedCount={selection.nodes.length + selection.edges.length}
-        busy={commands.busy || layingOut}
+        busy={commands.busy}
+        layout={layout}
+        readOnly={readOnly}
         canUndo={commands.canUndo}
         canRedo={commands.canRedo}
         undoLabel={commands.undoLabel}
@@ -207,10 +249,14 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
         failed={Boolean(commands.error)}
         onAdd={openAdd}
         onLayout={onLayout}
+        onCancelLayout={cancelLayout}
         onUndo={onUndo}
         onRedo={onRedo}
         onDelete={deleteSelection}
-        onFit={onFit}
+        onFit={fit}
+        searchNodes={graph.nodes}
+        onPickNode={pickNode}
+        searchRef={searchRef}
       />
       {commands.error ? (
         <div className="graph-editor__error">
@@ -225,60 +271,83 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
         </div>
       ) : null}
       <div className="graph-editor__body">
-        <div className="graph-editor__canvas" ref={wrapper} data-testid="graph-canvas">
-          <ReactFlow<GraphFlowNode, GraphFlowEdge>
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onSelectionChange={onSelectionChange}
-            onNodeDragStart={onNodeDragStart}
-            onNodeDragStop={onNodeDragStop}
-            onConnect={onConnect}
-            isValidConnection={isValidConnection}
-            defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
-            deleteKeyCode={null}
-            onlyRenderVisibleElements
-            onMoveStart={onMoveStart}
-            onMoveEnd={onMoveEnd}
-            fitView
-            fitViewOptions={FIT_VIEW_OPTIONS}
-            minZoom={0.02}
-            proOptions={PRO_OPTIONS}
-            colorMode="dark"
-          >
-            <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-            <MiniMap<GraphFlowNode> nodeColor={minimapColor} pannable zoomable />
-            <Controls />
-          </ReactFlow>
+        <div
+          className={`graph-editor__canvas graph-editor__canvas--${tier}`}
+          ref={wrapper}
+          data-testid="graph-canvas"
+          data-zoom-tier={tier}
+        >
+          <ZoomTierContext.Provider value={tier}>
+            {initialViewport ? (
+              <ReactFlow<GraphFlowNode, GraphFlowEdge>
+                nodes={flowNodes}
+                edges={overview ? NO_EDGES : edges}
+                onPaneClick={onPaneClick}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                onNodesChange={onNodesChange}
+                onEdgesChange={onEdgesChange}
+                onSelectionChange={onSelectionChange}
+                onNodeDragStart={drag.onNodeDragStart}
+                onNodeDragStop={drag.onNodeDragStop}
+                onConnect={connect.onConnect}
+                isValidConnection={connect.isValidConnection}
+                nodesDraggable={!readOnly}
+                nodesConnectable={!readOnly}
+                deleteKeyCode={null}
+                onlyRenderVisibleElements
+                onMoveStart={onMoveStart}
+                onMoveEnd={onMoveEnd}
+                onInit={onInit}
+                defaultViewport={initialViewport}
+                minZoom={0.02}
+                proOptions={PRO_OPTIONS}
+                colorMode="dark"
+              >
+                <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+                {overview ? <OverviewLayer nodes={nodes} edges={edges} /> : null}
+                {readOnly || graph.nodes.length > 1500 ? null : (
+                  <MiniMap<GraphFlowNode> nodeColor={minimapColor} pannable zoomable />
+                )}
+                <Controls showInteractive={!readOnly} fitViewOptions={FIT_VIEW_OPTIONS} />
+              </ReactFlow>
+            ) : null}
+          </ZoomTierContext.Provider>
           {graph.nodes.length === 0 ? (
             <div className="graph-editor__empty" data-testid="graph-empty">
               <div className="strong">This graph is empty</div>
               <p className="muted">Add the machine, its skills, policies and tasks, then connect them.</p>
-              <button type="button" className="btn btn--primary" onClick={openAdd}>
-                Add the first node
-              </button>
+              {readOnly ? (
+                <p className="muted small">Editing needs a wider screen.</p>
+              ) : (
+                <button type="button" className="btn btn--primary" onClick={openAdd}>
+                  Add the first node
+                </button>
+              )}
             </div>
           ) : null}
         </div>
-        <Inspector
-          node={selectedNode}
-          edge={selectedEdge}
-          live={selectedLive}
-          selectedCount={selection.nodes.length + selection.edges.length}
-          titleOf={titleOf}
-          onCommand={onCommand}
-          onDeleteSelection={deleteSelection}
-        />
+        {readOnly ? null : (
+          <Inspector
+            node={selectedNode}
+            edge={selectedEdge}
+            live={selectedLive}
+            selectedCount={selection.nodes.length + selection.edges.length}
+            titleOf={titleOf}
+            nodeOf={nodeById}
+            edgeOf={edgeById}
+            onCommand={onCommand}
+            onDeleteSelection={deleteSelection}
+          />
+        )}
       </div>
       {adding ? <AddNodeDialog onClose={() => setAdding(false)} onAdd={addNode} /> : null}
-      {pendingEdge ? (
+      {connect.pendingEdge ? (
         <EdgeDialog
-          sourceTitle={titleOf(pendingEdge.source)}
-          targetTitle={titleOf(pendingEdge.target)}
-          onClose={() => setPendingEdge(null)}
-          onCreate={createEdge}
+          sourceTitle={titleOf(connect.pendingEdge.source)}
+          targetTitle={titleOf(connect.pendingEdge.target)}
+          onClose={connect.cancel}
+          onCreate={connect.createEdge}
         />
       ) : null}
     </div>

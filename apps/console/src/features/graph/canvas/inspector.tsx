@@ -1,20 +1,34 @@
 import { EDGE_TYPES, NODE_STATUSES, NODE_TYPES } from '@mm/contracts';
 import type { EdgeType, GraphEdgeView, GraphNodeView, NodeStatus, NodeType } from '@mm/contracts';
-import { memo, useMemo, useState } from 'react';
-import type { FormEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import type { FormEvent, RefObject } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { formatDateTime, parseJsonObject, prettyJson } from '../../../lib/format.ts';
 import type { EdgePatch, GraphCommand, NodePatch } from '../command-stack.ts';
-import { NODE_LOOK } from '../nodes/node-look.ts';
+import { cssVar, EDGE_LOOK, NODE_LOOK } from '../graph-look.ts';
 import { dataPatches } from '../to-flow.ts';
 import type { LiveStatus } from '../to-flow.ts';
 
 function useJsonField(initial: Record<string, unknown>) {
-  const [text, setText] = useState(() => prettyJson(initial));
+  const [initialText] = useState(() => prettyJson(initial));
+  const [text, setText] = useState(initialText);
   const parsed = useMemo(() => parseJsonObject(text), [text]);
-  return { text, setText, parsed };
+  return { text, setText, parsed, changed: text !== initialText };
+}
+
+/** Tells the inspector whether the form holds edits that are not saved. */
+function useReportDirty(dirty: boolean, onDirtyChange: (dirty: boolean) => void) {
+  useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
+  useEffect(() => () => onDirtyChange(false), [onDirtyChange]);
+}
+
+interface FormProps {
+  onCommand: (c: GraphCommand) => void;
+  onDelete: () => void;
+  onDirtyChange: (dirty: boolean) => void;
+  formRef: RefObject<HTMLFormElement | null>;
 }
 
 function NodeInspector({
@@ -22,17 +36,22 @@ function NodeInspector({
   live,
   onCommand,
   onDelete,
-}: {
-  node: GraphNodeView;
-  live: LiveStatus | null;
-  onCommand: (c: GraphCommand) => void;
-  onDelete: () => void;
-}) {
+  onDirtyChange,
+  formRef,
+}: FormProps & { node: GraphNodeView; live: LiveStatus | null }) {
   const [title, setTitle] = useState(node.title);
   const [type, setType] = useState<NodeType>(node.type);
   const [status, setStatus] = useState<NodeStatus>(node.status);
   const [refId, setRefId] = useState(node.refId ?? '');
   const data = useJsonField(node.data);
+  useReportDirty(
+    title !== node.title ||
+      type !== node.type ||
+      status !== node.status ||
+      refId !== (node.refId ?? '') ||
+      data.changed,
+    onDirtyChange,
+  );
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -51,9 +70,11 @@ function NodeInspector({
   };
 
   return (
-    <form className="form inspector__form" onSubmit={submit}>
+    <form className="form inspector__form" onSubmit={submit} ref={formRef}>
       <div className="inspector__kind">
-        <span className={`inspector__icon gnode--${node.type}`}>{NODE_LOOK[node.type].icon}</span>
+        <span className="inspector__icon" style={cssVar('--node', NODE_LOOK[node.type].color)}>
+          {NODE_LOOK[node.type].icon}
+        </span>
         <div>
           <div className="strong">{NODE_LOOK[node.type].label}</div>
           <div className="mono small muted" data-testid="inspector-id">
@@ -130,16 +151,13 @@ function EdgeInspector({
   targetTitle,
   onCommand,
   onDelete,
-}: {
-  edge: GraphEdgeView;
-  sourceTitle: string;
-  targetTitle: string;
-  onCommand: (c: GraphCommand) => void;
-  onDelete: () => void;
-}) {
+  onDirtyChange,
+  formRef,
+}: FormProps & { edge: GraphEdgeView; sourceTitle: string; targetTitle: string }) {
   const [type, setType] = useState<EdgeType>(edge.type);
   const [label, setLabel] = useState(edge.label ?? '');
   const data = useJsonField(edge.data);
+  useReportDirty(type !== edge.type || label !== (edge.label ?? '') || data.changed, onDirtyChange);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!data.parsed.ok) return;
@@ -159,9 +177,11 @@ function EdgeInspector({
     });
   };
   return (
-    <form className="form inspector__form" onSubmit={submit}>
+    <form className="form inspector__form" onSubmit={submit} ref={formRef}>
       <div className="inspector__kind">
-        <span className={`inspector__icon gedge-chip--${edge.type}`}>→</span>
+        <span className="inspector__icon" style={cssVar('--node', EDGE_LOOK[edge.type].color)}>
+          →
+        </span>
         <div>
           <div className="strong">
             {sourceTitle} → {targetTitle}
@@ -209,38 +229,94 @@ export interface InspectorProps {
   live: LiveStatus | null;
   selectedCount: number;
   titleOf: (nodeId: string) => string;
+  nodeOf: ReadonlyMap<string, GraphNodeView>;
+  edgeOf: ReadonlyMap<string, GraphEdgeView>;
   onCommand: (c: GraphCommand) => void;
   onDeleteSelection: () => void;
 }
 
+type Shown = { kind: 'node'; id: string } | { kind: 'edge'; id: string } | null;
+
+/**
+ * The side panel. When the selection moves away from a record whose form holds unsaved edits, the
+ * panel keeps that form on screen and asks: save them, or discard them.
+ */
 export const Inspector = memo(function Inspector({
   node,
   edge,
   live,
   selectedCount,
   titleOf,
+  nodeOf,
+  edgeOf,
   onCommand,
   onDeleteSelection,
 }: InspectorProps) {
+  const selected: Shown = node ? { kind: 'node', id: node.id } : edge ? { kind: 'edge', id: edge.id } : null;
+  const [dirty, setDirty] = useState(false);
+  const [pinned, setPinned] = useState<Shown>(null);
+  const [prevSelected, setPrevSelected] = useState<Shown>(selected);
+  const formRef = useRef<HTMLFormElement>(null);
+  if (prevSelected?.id !== selected?.id) {
+    // Adjusting state while rendering (React's pattern for "when a prop changes").
+    setPrevSelected(selected);
+    if (dirty && !pinned && prevSelected) setPinned(prevSelected);
+  }
+  const shown = pinned ?? selected;
+  const shownNode = shown?.kind === 'node' ? (shown.id === node?.id ? node : nodeOf.get(shown.id)) : undefined;
+  const shownEdge = shown?.kind === 'edge' ? (shown.id === edge?.id ? edge : edgeOf.get(shown.id)) : undefined;
+  const release = () => {
+    setPinned(null);
+    setDirty(false);
+  };
+  const prompt =
+    pinned && (shownNode || shownEdge) ? (
+      <div className="notice notice--warn inspector__unsaved" data-testid="inspector-unsaved">
+        <div>
+          Unsaved changes to <strong>{shownNode ? shownNode.title : 'this edge'}</strong>.
+        </div>
+        <div className="row gap-sm">
+          <Button
+            size="sm"
+            variant="primary"
+            data-testid="inspector-unsaved-save"
+            onClick={() => {
+              formRef.current?.requestSubmit();
+              release();
+            }}
+          >
+            Save them
+          </Button>
+          <Button size="sm" data-testid="inspector-unsaved-discard" onClick={release}>
+            Discard
+          </Button>
+        </div>
+      </div>
+    ) : null;
   return (
     <aside className="inspector" data-testid="inspector">
-      {node ? (
+      {prompt}
+      {shownNode ? (
         // Re-keyed on every server change so the form shows what is stored.
         <NodeInspector
-          key={`${node.id}:${node.updatedAt}`}
-          node={node}
-          live={live}
+          key={`${shownNode.id}:${shownNode.updatedAt}`}
+          node={shownNode}
+          live={shownNode === node ? live : null}
           onCommand={onCommand}
           onDelete={onDeleteSelection}
+          onDirtyChange={setDirty}
+          formRef={formRef}
         />
-      ) : edge ? (
+      ) : shownEdge ? (
         <EdgeInspector
-          key={`${edge.id}:${edge.updatedAt}`}
-          edge={edge}
-          sourceTitle={titleOf(edge.sourceNodeId)}
-          targetTitle={titleOf(edge.targetNodeId)}
+          key={`${shownEdge.id}:${shownEdge.updatedAt}`}
+          edge={shownEdge}
+          sourceTitle={titleOf(shownEdge.sourceNodeId)}
+          targetTitle={titleOf(shownEdge.targetNodeId)}
           onCommand={onCommand}
           onDelete={onDeleteSelection}
+          onDirtyChange={setDirty}
+          formRef={formRef}
         />
       ) : selectedCount > 1 ? (
         <div className="inspector__empty">

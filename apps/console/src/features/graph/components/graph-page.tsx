@@ -1,5 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import '../graph.css';
 import { ErrorNotice, Loading } from '../../../components/ui/states.tsx';
 import { useMachineId } from '../../machines/hooks/use-machine-id.ts';
 import { GraphCanvas } from '../canvas/graph-canvas.tsx';

@@ -1,7 +1,7 @@
 import type { GraphView } from '@mm/contracts';
 import { applyEdgeChanges, applyNodeChanges } from '@xyflow/react';
 import type { EdgeChange, NodeChange, OnSelectionChangeParams } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { reconcileEdges, reconcileNodes, selectOnly } from '../to-flow.ts';
 import type { GraphFlowEdge, GraphFlowNode, LiveIndex } from '../to-flow.ts';
 
@@ -21,7 +21,9 @@ export function useFlowElements(graph: GraphView, live: LiveIndex | null) {
   const [nodes, setNodes] = useState<GraphFlowNode[]>(() => reconcileNodes([], graph.nodes, live));
   const [edges, setEdges] = useState<GraphFlowEdge[]>(() => reconcileEdges([], graph.edges));
   const graphRef = useRef(graph);
-  graphRef.current = graph;
+  useLayoutEffect(() => {
+    graphRef.current = graph;
+  });
   /** Nodes to select once they arrive from the server (a paste or an add). */
   const pendingSelect = useRef<Set<string> | null>(null);
 
@@ -34,7 +36,12 @@ export function useFlowElements(graph: GraphView, live: LiveIndex | null) {
       return ready ? selectOnly(next, want) : next;
     });
   }, [graph.nodes, live]);
-  useEffect(() => setEdges((prev) => reconcileEdges(prev, graph.edges)), [graph.edges]);
+  // New server edges: reconciled during render (React's "adjust state when a prop changes").
+  const [shownEdges, setShownEdges] = useState(graph.edges);
+  if (shownEdges !== graph.edges) {
+    setShownEdges(graph.edges);
+    setEdges((prev) => reconcileEdges(prev, graph.edges));
+  }
 
   const onNodesChange = useCallback(
     (changes: NodeChange<GraphFlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)),

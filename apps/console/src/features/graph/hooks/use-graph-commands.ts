@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { CommandStack } from '../command-stack.ts';
-import type { GraphCommand, IdMap } from '../command-stack.ts';
+import type { GraphApi, GraphCommand, IdMap } from '../command-stack.ts';
 import { useGraphApi } from './use-graph.ts';
 
 export interface CommandState {
@@ -91,7 +91,16 @@ export function useGraphCommands(machineId: string) {
       ),
     [enqueue, api],
   );
+  /** Work that talks to the server itself (in order with every other command), then records a command. */
+  const runCustom = useCallback(
+    (label: string, work: (api: GraphApi, stack: CommandStack) => Promise<unknown>) =>
+      enqueue(
+        () => label,
+        (s) => work(api, s),
+      ),
+    [enqueue, api],
+  );
   const clearError = useCallback(() => setState((s) => ({ ...s, error: null })), []);
 
-  return { ...state, run, undo, redo, clearError };
+  return { ...state, run, runCustom, undo, redo, clearError };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 
 export interface GraphShortcuts {
   deleteSelection: () => void;
@@ -6,6 +6,9 @@ export interface GraphShortcuts {
   paste: () => void;
   undo: () => Promise<unknown>;
   redo: () => Promise<unknown>;
+  focusSearch: () => void;
+  /** Small screens: the graph is read-only; only search works. */
+  readOnly: boolean;
 }
 
 function isEditable(target: EventTarget | null): boolean {
@@ -18,18 +21,27 @@ function isEditable(target: EventTarget | null): boolean {
 }
 
 /**
- * Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z (or Ctrl+Y), Ctrl+C and Ctrl+V for the editor; keys typed
- * into a form field or a dialog are left alone. Bound once; always calls the latest handlers.
+ * Delete/Backspace, Ctrl+Z, Ctrl+Shift+Z (or Ctrl+Y), Ctrl+C, Ctrl+V, and Ctrl+F or `/` (find a
+ * node) for the editor; keys typed into a form field or a dialog are left alone. Bound once;
+ * always calls the latest handlers.
  */
 export function useGraphShortcuts(handlers: GraphShortcuts): void {
   const latest = useRef(handlers);
-  latest.current = handlers;
+  useLayoutEffect(() => {
+    latest.current = handlers;
+  });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isEditable(e.target)) return;
       const h = latest.current;
       const mod = e.ctrlKey || e.metaKey;
       const k = e.key.toLowerCase();
+      if ((mod && k === 'f') || (e.key === '/' && !mod)) {
+        e.preventDefault();
+        h.focusSearch();
+        return;
+      }
+      if (h.readOnly) return;
       if (e.key === 'Delete' || e.key === 'Backspace') {
         e.preventDefault();
         h.deleteSelection();

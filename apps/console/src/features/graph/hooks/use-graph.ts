@@ -1,10 +1,23 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { appErrorOf } from '../../../lib/errors.ts';
 import { trpc } from '../../../lib/trpc.ts';
 import type { GraphApi } from '../command-stack.ts';
 
+const GRAPH_STALE_MS = 30_000;
+
 export function useGraph(machineId: string) {
-  return trpc.graph.get.useQuery({ machineId }, { staleTime: 30_000 });
+  return trpc.graph.get.useQuery({ machineId }, { staleTime: GRAPH_STALE_MS });
+}
+
+/**
+ * Starts loading a graph while the lazy editor chunk is still downloading (the two used to run one
+ * after the other). Called by the machine layout when the graph tab is the one being opened.
+ */
+export function usePrefetchGraph(machineId: string, enabled: boolean) {
+  const utils = trpc.useUtils();
+  useEffect(() => {
+    if (enabled) void utils.graph.get.prefetch({ machineId }, { staleTime: GRAPH_STALE_MS });
+  }, [utils, machineId, enabled]);
 }
 
 const isNotFound = (err: unknown) => appErrorOf(err).code === 'NOT_FOUND';

@@ -7,7 +7,7 @@ import { ErrorNotice } from '../../../components/ui/states.tsx';
 import { fieldErrorsOf, appErrorOf } from '../../../lib/errors.ts';
 import { useCreateMachine } from '../hooks/use-machines.ts';
 
-export function CreateMachineForm({ onCreated }: { onCreated: (machineId: string) => void }) {
+export function CreateMachineForm({ onCreated }: { onCreated: (machineId: string, displayName: string) => void }) {
   const create = useCreateMachine();
   const [displayName, setDisplayName] = useState('');
   const [identityRef, setIdentityRef] = useState('');
@@ -26,7 +26,7 @@ export function CreateMachineForm({ onCreated }: { onCreated: (machineId: string
     setLocalError(undefined);
     create.mutate(
       { displayName: displayName.trim(), identityRef: ref.data, status },
-      { onSuccess: (m) => onCreated(m.id) },
+      { onSuccess: (m) => onCreated(m.id, m.displayName) },
     );
   };
 

@@ -1,8 +1,10 @@
-import { Link, NavLink, Outlet } from 'react-router-dom';
+import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { ErrorNotice, Loading } from '../../../components/ui/states.tsx';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { useMachineId } from '../hooks/use-machine-id.ts';
+import { usePrefetchGraph } from '../../graph/hooks/use-graph.ts';
 import { useMachine } from '../hooks/use-machines.ts';
+import { HealthSummary } from './health-summary.tsx';
 
 const TABS = [
   { to: '', id: 'overview', label: 'Overview' },
@@ -16,6 +18,7 @@ const TABS = [
 export function MachineLayout() {
   const machineId = useMachineId();
   const machine = useMachine(machineId);
+  usePrefetchGraph(machineId, useLocation().pathname.endsWith('/graph'));
   return (
     <div className="machine-layout">
       <header className="machine-header">
@@ -32,7 +35,8 @@ export function MachineLayout() {
               {machine.data.displayName}
             </h1>
             <StatusBadge status={machine.data.status} testId="machine-status-badge" />
-            <span className="mono small muted">{machine.data.identityRef}</span>
+            <HealthSummary machineId={machineId} active={machine.data.status === 'active'} />
+            <span className="mono small muted wrap-anywhere">{machine.data.identityRef}</span>
           </div>
         )}
         <nav className="tabs" aria-label="Machine sections">

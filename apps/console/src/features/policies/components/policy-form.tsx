@@ -6,6 +6,39 @@ import { Checkbox, Field } from '../../../components/ui/field.tsx';
 import { ErrorNotice } from '../../../components/ui/states.tsx';
 import { appErrorOf, fieldErrorsOf } from '../../../lib/errors.ts';
 import { joinList, parseList } from '../../../lib/format.ts';
+import { useSkills } from '../../tasks/hooks/use-tasks.ts';
+import { policyDraftErrors, toggleKey } from '../policy-rules.ts';
+
+/** The catalogue's skill keys as toggles under a comma-separated field. */
+function KeyChoices({
+  keys,
+  value,
+  onChange,
+  testId,
+}: {
+  keys: readonly string[];
+  value: string;
+  onChange: (v: string) => void;
+  testId: string;
+}) {
+  const chosen = new Set(parseList(value));
+  return (
+    <div className="chip-row" data-testid={testId}>
+      {keys.map((k) => (
+        <button
+          key={k}
+          type="button"
+          className={`chip-btn chip-btn--sm${chosen.has(k) ? ' is-active' : ''}`}
+          aria-pressed={chosen.has(k)}
+          onClick={() => onChange(toggleKey(value, k))}
+          data-testid={`${testId}-${k}`}
+        >
+          {k}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 interface Draft {
   name: string;
@@ -49,11 +82,17 @@ export function PolicyForm({
 }) {
   const [d, setD] = useState<Draft>(() => draftOf(policy));
   const [budgetError, setBudgetError] = useState<string | undefined>();
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const skills = useSkills();
+  const knownKeys = skills.data ? skills.data.items.map((s) => s.key) : null;
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((prev) => ({ ...prev, [k]: v }));
-  const fields = error ? fieldErrorsOf(appErrorOf(error)) : {};
+  const fields = { ...(error ? fieldErrorsOf(appErrorOf(error)) : {}), ...localErrors };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const errors = policyDraftErrors(d, knownKeys);
+    setLocalErrors(errors);
+    if (Object.keys(errors).length) return;
     let budgetCap: CreatePolicyRequest['budgetCap'] = null;
     if (d.budgetAmount.trim() !== '') {
       const amount = Number(d.budgetAmount);
@@ -89,6 +128,12 @@ export function PolicyForm({
             placeholder="qvac, storage-s3"
             data-testid="policy-allowed"
           />
+          <KeyChoices
+            keys={knownKeys ?? []}
+            value={d.allowed}
+            onChange={(v) => set('allowed', v)}
+            testId="policy-allowed-choice"
+          />
         </Field>
         <Field label="Denied skill keys" error={fields.deniedSkillKeys}>
           <input
@@ -96,6 +141,12 @@ export function PolicyForm({
             onChange={(e) => set('denied', e.target.value)}
             placeholder="qvac"
             data-testid="policy-denied"
+          />
+          <KeyChoices
+            keys={knownKeys ?? []}
+            value={d.denied}
+            onChange={(v) => set('denied', v)}
+            testId="policy-denied-choice"
           />
         </Field>
         <Field label="Budget cap amount" hint="empty = no cap" error={budgetError ?? fields['budgetCap.amount']}>
@@ -148,6 +199,11 @@ export function PolicyForm({
           testId="policy-handoff-allowed"
         />
       </div>
+      {fields.handoffAllowed ? (
+        <span className="field__error" data-testid="policy-switch-error">
+          {fields.handoffAllowed}
+        </span>
+      ) : null}
       <ErrorNotice error={error} testId="policy-error" />
       <div className="form__actions">
         <Button type="submit" variant="primary" busy={busy} data-testid="policy-submit">

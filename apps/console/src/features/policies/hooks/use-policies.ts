@@ -1,3 +1,4 @@
+import { useToast } from '../../../components/ui/toast.tsx';
 import { trpc } from '../../../lib/trpc.ts';
 
 export function usePolicies() {
@@ -10,8 +11,10 @@ export function usePolicy(policyId: string | undefined) {
 
 export function useCreatePolicy() {
   const utils = trpc.useUtils();
+  const toast = useToast();
   return trpc.policies.create.useMutation({
     onSuccess: async (policy) => {
+      toast({ message: `Policy ${policy.name} created` });
       utils.policies.get.setData({ policyId: policy.id }, policy);
       await utils.policies.list.invalidate();
     },
@@ -30,8 +33,10 @@ export function useUpdatePolicy() {
 
 export function useDeletePolicy() {
   const utils = trpc.useUtils();
+  const toast = useToast();
   return trpc.policies.delete.useMutation({
     onSuccess: async (_res, { policyId }) => {
+      toast({ message: 'Policy deleted' });
       utils.policies.get.setData({ policyId }, undefined);
       // Deleting a policy removes its id from every machine's policyIds (context B9).
       await Promise.all([

@@ -1,6 +1,6 @@
 import { RUN_STATUSES, zExecutionMode } from '@mm/contracts';
 import type { ExecutionMode, RunStatus } from '@mm/contracts';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
@@ -33,10 +33,13 @@ export function RunsPage() {
   // Text filters apply on submit, not on every key stroke.
   const [skillKey, setSkillKey] = useState(filters.skillKey ?? '');
   const [serviceId, setServiceId] = useState(filters.serviceId ?? '');
-  useEffect(() => {
+  // The URL changed (a link, back/forward): the form follows it. Adjusted during render, not in an effect.
+  const [shownParams, setShownParams] = useState(params);
+  if (shownParams !== params) {
+    setShownParams(params);
     setSkillKey(params.get('skillKey') ?? '');
     setServiceId(params.get('serviceId') ?? '');
-  }, [params]);
+  }
 
   const setParam = (key: string, value: string) => {
     const next = new URLSearchParams(params);

@@ -8,37 +8,40 @@ import { ErrorNotice } from '../../../components/ui/states.tsx';
 import { appErrorOf, fieldErrorsOf } from '../../../lib/errors.ts';
 import { parseJsonObject, parseList } from '../../../lib/format.ts';
 import { useCreateTask, useSkills } from '../hooks/use-tasks.ts';
+import { defaultsFor, operationsFor, skillKeysFor, unknownKeys } from '../task-form-rules.ts';
 
-const SAMPLE_INPUT: Partial<Record<ServiceType, string>> = {
-  'compute.marketplace': JSON.stringify(
-    { messages: [{ role: 'user', content: 'Say hello from the machine.' }] },
-    null,
-    2,
-  ),
-};
+const FIRST: ServiceType = 'compute.marketplace';
 
 export function CreateTaskForm({ machineId, onCreated }: { machineId: string; onCreated: (taskId: string) => void }) {
   const create = useCreateTask(machineId);
   const skills = useSkills();
-  const [serviceType, setServiceType] = useState<ServiceType>('compute.marketplace');
-  const [taskType, setTaskType] = useState('inference');
+  const skillList = useMemo(() => skills.data?.items ?? [], [skills.data]);
+  const [serviceType, setServiceType] = useState<ServiceType>(FIRST);
+  const [taskType, setTaskType] = useState(() => defaultsFor([], FIRST).taskType);
+  // Until the catalogue arrives the default operation is the known one; then it must be offered.
   const [operation, setOperation] = useState('run-private-inference');
-  const [input, setInput] = useState(SAMPLE_INPUT['compute.marketplace'] ?? '{}');
+  const [input, setInput] = useState(() => defaultsFor([], FIRST).input);
   const [region, setRegion] = useState('');
   const [budget, setBudget] = useState('');
   const [allowExternalHandoff, setAllowHandoff] = useState(true);
   const [requireNativeExecution, setRequireNative] = useState(false);
   const [capabilities, setCapabilities] = useState('');
-  const [preferred, setPreferred] = useState('');
+  const [preferred, setPreferred] = useState<string[]>([]);
   const [maxCandidates, setMaxCandidates] = useState(String(MAX_CANDIDATES.default));
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
 
-  const operations = useMemo(() => {
-    const ops = new Set<string>();
-    for (const s of skills.data?.items ?? [])
-      if (s.serviceTypes.includes(serviceType)) s.operations.forEach((o) => ops.add(o));
-    return [...ops];
-  }, [skills.data, serviceType]);
+  const operations = useMemo(() => operationsFor(skillList, serviceType), [skillList, serviceType]);
+  const skillKeys = useMemo(() => skillKeysFor(skillList, serviceType), [skillList, serviceType]);
+  /** A new service type starts its dependent fields afresh (the old operation or chat input would not fit). */
+  const changeServiceType = (st: ServiceType) => {
+    const d = defaultsFor(skillList, st);
+    setServiceType(st);
+    setTaskType(d.taskType);
+    setOperation(d.operation);
+    setInput(d.input);
+    setPreferred(d.preferredSkillKeys);
+    setLocalErrors({});
+  };
   const fields = { ...(create.error ? fieldErrorsOf(appErrorOf(create.error)) : {}), ...localErrors };
 
   const submit = (e: FormEvent) => {
@@ -53,10 +56,14 @@ export function CreateTaskForm({ machineId, onCreated }: { machineId: string; on
     if (!Number.isInteger(max) || max < MAX_CANDIDATES.min || max > MAX_CANDIDATES.max) {
       errors['discovery.maxCandidates'] = `must be an integer between ${MAX_CANDIDATES.min} and ${MAX_CANDIDATES.max}`;
     }
+    if (skills.data && operation && !operations.includes(operation))
+      errors.operation = `not an operation of ${serviceType}`;
+    const unknown = skills.data ? unknownKeys(preferred, skillKeys) : [];
+    if (unknown.length) errors['constraints.preferredSkillKeys'] = `unknown for ${serviceType}: ${unknown.join(', ')}`;
     setLocalErrors(errors);
     if (Object.keys(errors).length || !parsed.ok) return;
     const caps = parseList(capabilities);
-    const pref = parseList(preferred);
+    const pref = preferred;
     const body: CreateTaskRequest = {
       serviceType,
       taskType: taskType.trim(),
@@ -81,11 +88,7 @@ export function CreateTaskForm({ machineId, onCreated }: { machineId: string; on
         <Field label="Service type" error={fields.serviceType}>
           <select
             value={serviceType}
-            onChange={(e) => {
-              const st = e.target.value as ServiceType;
-              setServiceType(st);
-              if (SAMPLE_INPUT[st] && input.trim() === '{}') setInput(SAMPLE_INPUT[st]);
-            }}
+            onChange={(e) => changeServiceType(e.target.value as ServiceType)}
             data-testid="task-service-type"
           >
             {SERVICE_TYPES.map((t) => (
@@ -98,20 +101,24 @@ export function CreateTaskForm({ machineId, onCreated }: { machineId: string; on
         </Field>
         <Field
           label="Operation"
-          hint={operations.length ? `known: ${operations.join(', ')}` : 'optional'}
+          hint={
+            skills.isPending
+              ? 'loading the catalogue…'
+              : operations.length
+                ? 'from the catalogue'
+                : 'none in the catalogue'
+          }
           error={fields.operation}
         >
-          <input
-            list="task-operations"
-            value={operation}
-            onChange={(e) => setOperation(e.target.value)}
-            data-testid="task-operation"
-          />
-          <datalist id="task-operations">
+          <select value={operation} onChange={(e) => setOperation(e.target.value)} data-testid="task-operation">
+            <option value="">— none —</option>
             {operations.map((o) => (
-              <option key={o} value={o} />
+              <option key={o} value={o}>
+                {o}
+              </option>
             ))}
-          </datalist>
+            {operation && !operations.includes(operation) ? <option value={operation}>{operation}</option> : null}
+          </select>
         </Field>
         <Field label="Input (JSON object)" error={fields.input} wide>
           <textarea
@@ -142,23 +149,24 @@ export function CreateTaskForm({ machineId, onCreated }: { machineId: string; on
           />
         </Field>
         <Field
-          label="Preferred skill keys"
-          hint="must be known skills"
+          label="Preferred skills"
+          hint={skillKeys.length ? 'skills of this service type' : 'no skill serves this service type'}
           error={fields['constraints.preferredSkillKeys']}
         >
-          <input
-            list="task-skills"
-            value={preferred}
-            onChange={(e) => setPreferred(e.target.value)}
-            data-testid="task-preferred-skills"
-          />
-          <datalist id="task-skills">
-            {(skills.data?.items ?? []).map((s) => (
-              <option key={s.key} value={s.key}>
-                {s.label}
-              </option>
+          <div className="chip-row" data-testid="task-preferred-skills">
+            {skillKeys.map((k) => (
+              <button
+                key={k}
+                type="button"
+                className={`chip-btn${preferred.includes(k) ? ' is-active' : ''}`}
+                aria-pressed={preferred.includes(k)}
+                onClick={() => setPreferred((p) => (p.includes(k) ? p.filter((x) => x !== k) : [...p, k]))}
+                data-testid={`task-preferred-${k}`}
+              >
+                {k}
+              </button>
             ))}
-          </datalist>
+          </div>
         </Field>
         <Field label="Max candidates" hint="1 to 25" error={fields['discovery.maxCandidates']}>
           <input

@@ -1,13 +1,16 @@
 import { MAX_CANDIDATES } from '@mm/contracts';
 import type {
-  DiscoverTaskResponse,
   ExecuteTaskResponse,
   OutcomeView,
   ResolveTaskResponse,
+  RouteView,
   RunView,
   TaskView,
 } from '@mm/contracts';
 import { useState } from 'react';
+import { useNow } from '../../../components/ui/use-now.ts';
+import { formatDuration } from '../../../lib/format.ts';
+import { useStoredDiscovery } from '../hooks/use-stored-discovery.ts';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Button } from '../../../components/ui/button.tsx';
@@ -26,13 +29,13 @@ import { CandidatesTable, ExcludedList, ResolutionSummary, RouteCard } from './d
 const RESOLVABLE = new Set(['queued', 'resolved', 'failed']);
 const EXECUTABLE = new Set(['resolved', 'failed']);
 
-function TaskSummary({ task }: { task: TaskView }) {
+function TaskSummary({ task, executing }: { task: TaskView; executing: boolean }) {
   const c = task.constraints;
   return (
     <Panel
       title={
         <span className="row gap">
-          {task.taskType} <StatusBadge status={task.status} testId="task-status" />
+          {task.taskType} <StatusBadge status={executing ? 'executing' : task.status} testId="task-status" />
         </span>
       }
       actions={<span className="mono small muted">{task.id}</span>}
@@ -135,9 +138,19 @@ function OptionsRow({ options, onChange }: { options: DiscoveryOptions; onChange
   );
 }
 
-function DiscoverStep({ machineId, task, options }: { machineId: string; task: TaskView; options: DiscoveryOptions }) {
+function DiscoverStep({
+  machineId,
+  task,
+  options,
+  locked,
+}: {
+  machineId: string;
+  task: TaskView;
+  options: DiscoveryOptions;
+  locked: boolean;
+}) {
   const discover = useDiscoverTask();
-  const [result, setResult] = useState<DiscoverTaskResponse | null>(null);
+  const [result, setResult] = useStoredDiscovery(task.id);
   const { valid, body } = optionsBody(options);
   return (
     <Step n={1} title="Discover" done={result !== null} testId="step-discover">
@@ -145,7 +158,7 @@ function DiscoverStep({ machineId, task, options }: { machineId: string; task: T
         <Button
           variant="primary"
           busy={discover.isPending}
-          disabled={!RESOLVABLE.has(task.status) || !valid}
+          disabled={!RESOLVABLE.has(task.status) || !valid || locked}
           data-testid="discover-run"
           onClick={() => discover.mutate({ machineId, taskId: task.id, ...body }, { onSuccess: setResult })}
         >
@@ -177,11 +190,13 @@ function ResolveStep({
   task,
   options,
   persistedRoute,
+  locked,
 }: {
   machineId: string;
   task: TaskView;
   options: DiscoveryOptions;
   persistedRoute: ResolveTaskResponse['item'] | undefined;
+  locked: boolean;
 }) {
   const resolve = useResolveTask(machineId, task.id);
   const { valid, body } = optionsBody(options);
@@ -197,7 +212,7 @@ function ResolveStep({
         <Button
           variant="primary"
           busy={resolve.isPending}
-          disabled={!RESOLVABLE.has(task.status) || !valid}
+          disabled={!RESOLVABLE.has(task.status) || !valid || locked}
           data-testid="resolve-run"
           onClick={() => resolve.mutate({ machineId, taskId: task.id, ...body }, { onSuccess: setResult })}
         >
@@ -223,18 +238,59 @@ function ResolveStep({
   );
 }
 
+/** While execute is in flight: elapsed time and the hop of the route being tried. */
+function ExecuteProgress({ startedAt, route }: { startedAt: number; route: RouteView | undefined }) {
+  const now = useNow(250);
+  const hops = route
+    ? [
+        { serviceId: route.selectedServiceId, executionMode: route.executionMode },
+        ...route.fallbackChain.filter((h) => h.serviceId !== route.selectedServiceId),
+      ]
+    : [];
+  return (
+    <div className="notice notice--info execute-progress" role="status" data-testid="execute-progress">
+      <div className="row gap">
+        <span className="spinner spinner--inline" aria-hidden />
+        <strong>executing</strong>
+        <span className="mono" data-testid="execute-elapsed">
+          {formatDuration(Math.max(0, now - startedAt))}
+        </span>
+      </div>
+      {hops.length ? (
+        <ol className="hop-list" data-testid="execute-hops">
+          {hops.map((h, i) => (
+            <li
+              key={h.serviceId}
+              className={i === 0 ? 'is-trying' : ''}
+              data-testid={i === 0 ? 'execute-hop' : undefined}
+            >
+              <span className="mono">{h.serviceId}</span> <span className="muted small">{h.executionMode}</span>{' '}
+              {i === 0 ? <span className="small">trying now</span> : <span className="muted small">fallback {i}</span>}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      <div className="muted small">Discover, resolve and execute wait until this run has an answer.</div>
+    </div>
+  );
+}
+
 function ExecuteStep({
-  machineId,
   task,
   persistedOutcome,
   runs,
+  execute,
+  route,
+  locked,
 }: {
-  machineId: string;
   task: TaskView;
   persistedOutcome: OutcomeView | undefined;
   runs: readonly RunView[];
+  execute: ReturnType<typeof useExecuteTask> & { startedAt: number | null; start: () => void };
+  route: RouteView | undefined;
+  locked: boolean;
 }) {
-  const execute = useExecuteTask(machineId, task.id);
+  const machineId = task.machineId;
   const [override, setOverride] = useState(false);
   const [input, setInput] = useState(() => prettyJson(task.input));
   const [inputError, setInputError] = useState<string | undefined>();
@@ -258,6 +314,7 @@ function ExecuteStep({
     }
     setInputError(undefined);
     setResult(null);
+    execute.start();
     execute.mutate(body, { onSuccess: setResult });
   };
 
@@ -272,7 +329,7 @@ function ExecuteStep({
         <Button
           variant="primary"
           busy={execute.isPending}
-          disabled={!EXECUTABLE.has(task.status)}
+          disabled={!EXECUTABLE.has(task.status) || locked}
           data-testid="execute-run"
           onClick={run}
         >
@@ -300,6 +357,9 @@ function ExecuteStep({
           />
         </Field>
       ) : null}
+      {execute.isPending && execute.startedAt !== null ? (
+        <ExecuteProgress startedAt={execute.startedAt} route={route} />
+      ) : null}
       <ErrorNotice error={execute.error} testId="execute-error" showExtra={false} />
       {outcome ? <OutcomeCard outcome={outcome} /> : null}
       {latestRun ? <RunCard run={latestRun} link /> : null}
@@ -324,6 +384,11 @@ function TaskDriver({ machineId, task: t }: { machineId: string; task: TaskView 
   });
   const route = t.routeId ? records.routes.data?.items.find((r) => r.id === t.routeId) : undefined;
   const outcome = t.outcomeId ? records.outcomes.data?.items.find((o) => o.id === t.outcomeId) : undefined;
+  // Execute is held here: while it runs every step is locked and the summary says `executing`.
+  const mutation = useExecuteTask(machineId, t.id);
+  const [startedAt, setStartedAt] = useState<number | null>(null);
+  const execute = { ...mutation, startedAt, start: () => setStartedAt(Date.now()) };
+  const locked = mutation.isPending;
   return (
     <div className="stack" data-testid="task-driver">
       <div>
@@ -331,11 +396,18 @@ function TaskDriver({ machineId, task: t }: { machineId: string; task: TaskView 
           ← all tasks
         </Link>
       </div>
-      <TaskSummary task={t} />
+      <TaskSummary task={t} executing={locked} />
       <OptionsRow options={options} onChange={setOptions} />
-      <DiscoverStep machineId={machineId} task={t} options={options} />
-      <ResolveStep machineId={machineId} task={t} options={options} persistedRoute={route} />
-      <ExecuteStep machineId={machineId} task={t} persistedOutcome={outcome} runs={records.runs.data?.items ?? []} />
+      <DiscoverStep machineId={machineId} task={t} options={options} locked={locked} />
+      <ResolveStep machineId={machineId} task={t} options={options} persistedRoute={route} locked={locked} />
+      <ExecuteStep
+        task={t}
+        persistedOutcome={outcome}
+        runs={records.runs.data?.items ?? []}
+        execute={execute}
+        route={route}
+        locked={locked}
+      />
       <ErrorNotice
         error={records.runs.error ?? records.routes.error ?? records.outcomes.error}
         testId="task-records-error"

@@ -1,3 +1,4 @@
+import { useToast } from '../../../components/ui/toast.tsx';
 import { trpc } from '../../../lib/trpc.ts';
 
 export function useTasks(machineId: string) {
@@ -14,8 +15,10 @@ export function useSkills() {
 
 export function useCreateTask(machineId: string) {
   const utils = trpc.useUtils();
+  const toast = useToast();
   return trpc.tasks.create.useMutation({
     onSuccess: async (task) => {
+      toast({ message: `Task ${task.taskType} created` });
       utils.tasks.get.setData({ machineId, taskId: task.id }, task);
       await utils.tasks.list.invalidate({ machineId });
     },
