@@ -8,10 +8,22 @@
 import type { EnrolledMachineAgentView, HeartbeatResponse } from '@mm/contracts';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminClient, call, createDatabase, freePort, sleep, startServer, uniqueName, waitFor } from './processes.ts';
-import type { Answer, ServerProcess, ThrowawayDb } from './processes.ts';
+import {
+  adminClient,
+  call,
+  createDatabase,
+  freePort,
+  sleep,
+  startPgProxy,
+  startServer,
+  uniqueName,
+  waitFor,
+} from './processes.ts';
+import type { Answer, PgProxy, ServerProcess, ThrowawayDb } from './processes.ts';
 
 const CONCURRENCY = 10;
+const CONNECT_TIMEOUT_MS = 1_000;
+const STATEMENT_TIMEOUT_MS = 3_000;
 
 interface Beat {
   phase: 'before' | 'outage' | 'after';
@@ -24,6 +36,7 @@ interface Beat {
 const skip = !inject('pgUrl');
 (skip ? describe.skip : describe)('database outages with a real server process [postgresql]', () => {
   let db: ThrowawayDb;
+  let proxy: PgProxy;
   let admin: pg.Client;
   let server: ServerProcess;
   let base: string;
@@ -62,13 +75,15 @@ const skip = !inject('pgUrl');
     db = await createDatabase('mm_outage');
     // The admin client sits in another database, so terminating every backend of ours spares it.
     admin = await adminClient();
+    // The server reaches the database through a proxy that can make it hang (the last test).
+    proxy = await startPgProxy();
     server = await startServer({
       name: 'server-outage',
       port: await freePort(),
-      db: { kind: 'postgresql', url: db.url },
+      db: { kind: 'postgresql', url: proxy.url(db.name) },
       env: {
-        MM_DB_CONNECT_TIMEOUT_MS: '1000',
-        MM_DB_STATEMENT_TIMEOUT_MS: '5000',
+        MM_DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+        MM_DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
         MM_LEASE_SWEEP_MS: '300',
         MM_RECOVERY_INTERVAL_MS: '300',
       },
@@ -91,6 +106,7 @@ const skip = !inject('pgUrl');
   afterAll(async () => {
     await server?.child.stop('SIGKILL', 1_000);
     await admin?.end();
+    await proxy?.close();
     await db?.drop();
   });
 
@@ -189,6 +205,7 @@ const skip = !inject('pgUrl');
       remaining.set(s, n - 1);
       return false;
     });
+    console.info(`outage: ${oks.length} heartbeats acknowledged, ${audited.length - 1} audited (besides the first)`);
     expect(missing).toEqual([]);
     // + the first heartbeat before the load.
     expect(audited.length).toBeGreaterThanOrEqual(oks.length + 1);
@@ -243,6 +260,54 @@ const skip = !inject('pgUrl');
     expect((await heartbeat()).status).toBe(200);
     await waitFor(
       'the end of the outage episode in the log',
+      async () => (await heartbeat()).status === 200 && recoveryLines().length === outageLines().length,
+      10_000,
+      250,
+    );
+    expect(server.logs().filter((l) => l.msg === 'unhandled error')).toEqual([]);
+    expect(server.child.exitCode).toBeNull();
+  });
+
+  it('a database that hangs: /health 503 within 2 s, requests 503 within the pool timeouts, recovery', async () => {
+    // Several pooled connections, so requests below also run on connections that hang mid-query.
+    const warm = await Promise.all(Array.from({ length: 4 }, () => heartbeat()));
+    expect(warm.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const unavailableBefore = outageLines().length;
+    proxy.hang();
+    try {
+      const t0 = Date.now();
+      const requests = Promise.all([
+        heartbeat(20_000),
+        call(base, 'GET', `/machines/${machineId}`, undefined, { timeoutMs: 20_000 }),
+        call(base, 'GET', `/machines/${machineId}/agents/${agent.id}`, undefined, { timeoutMs: 20_000 }),
+        call(base, 'GET', `/machines/${machineId}/agents`, undefined, { timeoutMs: 20_000 }),
+      ]).then((answers) => ({ answers, ms: Date.now() - t0 }));
+      for (let i = 0; i < 3; i++) {
+        const h0 = Date.now();
+        const health = await call(base, 'GET', '/health', undefined, { raw: true, timeoutMs: 5_000 });
+        const ms = Date.now() - h0;
+        expect(health.status).toBe(503);
+        expect(health.body).toMatchObject({ database: 'down' });
+        expect(ms).toBeLessThan(2_000);
+      }
+      const { answers, ms } = await requests;
+      console.info(`hang: requests answered ${answers.map((a) => a.status).join(',')} after ${ms} ms`);
+      for (const a of answers) expectUnavailable(a);
+      // A query on a connection that hangs ends at the client-side read timeout (statement + 1 s);
+      // a new connection at the connect timeout.
+      expect(ms).toBeLessThan(STATEMENT_TIMEOUT_MS + 1_000 + CONNECT_TIMEOUT_MS + 2_000);
+      expect(outageLines().length).toBe(unavailableBefore + 1);
+    } finally {
+      proxy.resume();
+    }
+    const t1 = Date.now();
+    await waitFor('/health to answer 200 again', async () => {
+      const h = await call(base, 'GET', '/health', undefined, { raw: true, timeoutMs: 5_000 });
+      return h.status === 200;
+    });
+    expect(Date.now() - t1).toBeLessThan(STATEMENT_TIMEOUT_MS + 3_000);
+    await waitFor(
+      'heartbeats to answer 200 and the episode to end',
       async () => (await heartbeat()).status === 200 && recoveryLines().length === outageLines().length,
       10_000,
       250,

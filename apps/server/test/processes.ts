@@ -4,6 +4,7 @@
  * throwaway PostgreSQL databases created and dropped by an admin client.
  */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import pg from 'pg';
 import { freePort, SCRIPTS, startChild, waitForHealth } from '../../../packages/agent/src/children.ts';
 import type { Child } from '../../../packages/agent/src/children.ts';
@@ -168,4 +169,75 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * A TCP proxy in front of PostgreSQL that can make the database hang: `hang()` stops forwarding
+ * in both directions (connections stay open, new ones are accepted and never answered), the way a
+ * partitioned network or a stuck server looks to the pool; `resume()` resets the hung connections
+ * (as a healed partition does) and forwards new ones again.
+ */
+export interface PgProxy {
+  url(database: string): string;
+  hang(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+export async function startPgProxy(): Promise<PgProxy> {
+  const target = new URL(ADMIN_URL);
+  const targetPort = Number(target.port || 5432);
+  let hanging = false;
+  const pairs = new Set<{ client: net.Socket; upstream: net.Socket | null }>();
+  const server = net.createServer((client) => {
+    const pair: { client: net.Socket; upstream: net.Socket | null } = { client, upstream: null };
+    pairs.add(pair);
+    const drop = () => {
+      client.destroy();
+      pair.upstream?.destroy();
+      pairs.delete(pair);
+    };
+    client.on('error', drop);
+    client.on('close', drop);
+    if (hanging) return; // accepted, never answered
+    const upstream = net.connect(targetPort, target.hostname);
+    pair.upstream = upstream;
+    upstream.on('error', drop);
+    upstream.on('close', drop);
+    client.on('data', (chunk) => {
+      if (!hanging) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (!hanging) client.write(chunk);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url(database) {
+      const u = new URL(withDatabase(ADMIN_URL, database));
+      u.hostname = '127.0.0.1';
+      u.port = String(port);
+      return u.toString();
+    },
+    hang() {
+      hanging = true;
+    },
+    resume() {
+      hanging = false;
+      for (const p of [...pairs]) {
+        p.client.destroy();
+        p.upstream?.destroy();
+      }
+      pairs.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const p of pairs) {
+          p.client.destroy();
+          p.upstream?.destroy();
+        }
+        server.close(() => resolve());
+      }),
+  };
 }
