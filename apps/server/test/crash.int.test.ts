@@ -52,8 +52,12 @@ for (const kind of ['pglite', 'postgresql'] as const) {
     const runsOf = async (taskId: string) =>
       (await api<{ items: RunView[] }>('GET', `/runs?machineId=${machineId}&taskId=${taskId}`)).body.items;
     const auditOf = async (type: string, taskId: string) =>
-      (await api<{ items: AuditEventView[] }>('GET', `/audit-events?type=${type}&resourceType=task&resourceId=${taskId}`))
-        .body.items;
+      (
+        await api<{ items: AuditEventView[] }>(
+          'GET',
+          `/audit-events?type=${type}&resourceType=task&resourceId=${taskId}`,
+        )
+      ).body.items;
     const chatRequests = () => runtime.requests.filter((r) => r.path === '/v1/chat/completions').length;
 
     /** A resolved task routed to the machine's qvac endpoint (README "Try it from a shell"). */
@@ -148,9 +152,9 @@ for (const kind of ['pglite', 'postgresql'] as const) {
       if (kind === 'pglite') {
         // The embedded database has one process by construction: recovery ran before it listened.
         task = await getTask(taskId);
-        expect(restarted.logs().find((l) => l.msg === 'settled executions interrupted by an earlier stop')).toMatchObject(
-          { runs: 1 },
-        );
+        expect(
+          restarted.logs().find((l) => l.msg === 'settled executions interrupted by an earlier stop'),
+        ).toMatchObject({ runs: 1 });
       } else {
         // PostgreSQL may be shared: the run is settled only once its claim lapsed.
         task = await waitFor(
@@ -204,7 +208,10 @@ for (const kind of ['pglite', 'postgresql'] as const) {
       runtime.setSlowMs(slowMs);
       const before = chatRequests();
       const sentAt = Date.now();
-      const pending = api<{ item: OutcomeView; run: RunView }>('POST', `/machines/${machineId}/tasks/${taskId}/execute`);
+      const pending = api<{ item: OutcomeView; run: RunView }>(
+        'POST',
+        `/machines/${machineId}/tasks/${taskId}/execute`,
+      );
       await waitFor('the runtime to receive the call', () => chatRequests() > before, 5_000, 25);
       const srv = server!;
       srv.child.proc.kill('SIGTERM');

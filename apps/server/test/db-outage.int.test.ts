@@ -125,7 +125,13 @@ const skip = !inject('pgUrl');
           body: String(err),
           headers: new Headers(),
         }));
-        beats.push({ phase: p, status: a.status, body: a.body, retryAfter: a.headers.get('retry-after'), ms: Date.now() - t0 });
+        beats.push({
+          phase: p,
+          status: a.status,
+          body: a.body,
+          retryAfter: a.headers.get('retry-after'),
+          ms: Date.now() - t0,
+        });
         if (a.status === 0) await sleep(100);
       }
     };
@@ -170,7 +176,12 @@ const skip = !inject('pgUrl');
     );
     if (server.child.exitCode !== null || statuses.has(0) || statuses.has(500)) {
       console.error(`server exit ${server.child.exitCode}; stderr:\n${server.child.stderr.slice(-40).join('\n')}`);
-      console.error(server.child.lines.filter((l) => l.includes('"level":50')).slice(0, 5).join('\n'));
+      console.error(
+        server.child.lines
+          .filter((l) => l.includes('"level":50'))
+          .slice(0, 5)
+          .join('\n'),
+      );
     }
     expect(terminated).toBeGreaterThan(0);
     // Never a 500: every refusal is the outage's 503 with Retry-After.

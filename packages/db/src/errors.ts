@@ -45,7 +45,11 @@ export function unavailableReason(err: unknown): string | null {
     const cause = adapterCause(err);
     if (UNAVAILABLE_PRISMA_CODES.has(err.code)) return `${err.code}${cause?.kind ? ` ${cause.kind}` : ''}`;
     if (cause?.kind && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) return cause.kind;
-    if (cause?.kind === 'postgres' && cause.code && (UNAVAILABLE_SQLSTATE.test(cause.code) || sessionEnded(cause.severity)))
+    if (
+      cause?.kind === 'postgres' &&
+      cause.code &&
+      (UNAVAILABLE_SQLSTATE.test(cause.code) || sessionEnded(cause.severity))
+    )
       return `SQLSTATE ${cause.code}`;
     return null;
   }
@@ -53,7 +57,8 @@ export function unavailableReason(err: unknown): string | null {
   if (err instanceof Prisma.PrismaClientRustPanicError) return null;
   if (err instanceof Prisma.PrismaClientUnknownRequestError || err instanceof Error) {
     const { code, severity } = err as { code?: unknown; severity?: unknown };
-    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || sessionEnded(severity))) return `SQLSTATE ${code}`;
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || sessionEnded(severity)))
+      return `SQLSTATE ${code}`;
     if (UNAVAILABLE_MESSAGE.test(err.message)) return err.message.split('\n')[0]?.slice(0, 120) ?? 'connection lost';
   }
   return null;

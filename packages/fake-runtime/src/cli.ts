@@ -5,11 +5,15 @@ import { startFakeRuntime } from './index.ts';
 import type { FakeMode } from './index.ts';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '4010' }, mode: { type: 'string', default: 'ok' },
+  options: {
+    port: { type: 'string', default: '4010' },
+    mode: { type: 'string', default: 'ok' },
     'slow-ms': { type: 'string', default: '5000' },
   },
 });
-const runtime = await startFakeRuntime({ port: Number(values.port), mode: values.mode as FakeMode,
+const runtime = await startFakeRuntime({
+  port: Number(values.port),
+  mode: values.mode as FakeMode,
   slowMs: Number(values['slow-ms']),
 });
 console.log(`fake runtime (OpenAI-compatible + /invoke) listening on ${runtime.url}, mode ${values.mode}`);
