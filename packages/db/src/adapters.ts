@@ -89,10 +89,10 @@ export function pgFactory(connectionString: string, pool: PoolOptions = {}): Sql
   /**
    * One pool per adapter, as adapter-pg makes, except that every client keeps an 'error' listener
    * for its whole life. adapter-pg listens only while a client is in a transaction and pg-pool only
-   * while it is idle or in `pool.query`; a backend terminated in between (handed to a transaction
-   * but before adapter-pg's listener, e.g. a FATAL in the same read as the last answer) emitted
-   * 'error' with no listener and crashed the process. The error still fails the client's queries,
-   * and the pool drops it on release.
+   * while it is idle or in `pool.query`; a backend terminated while its client had none of those
+   * (pg_terminate_backend under load: FATAL 57P01 via Client._handleErrorEvent) emitted 'error'
+   * with no listener and crashed the process. The error still fails the client's queries, and the
+   * pool drops the client on release.
    */
   const guardedAdapter = () => {
     const clients = new pg.Pool(config);

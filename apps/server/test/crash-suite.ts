@@ -1,6 +1,6 @@
 /**
- * Crash and graceful stop with real server processes (context C1), on the embedded database and on
- * PostgreSQL. A task executes against a fake runtime that answers slowly; the server is SIGKILLed
+ * Crash and graceful stop with real server processes (context C1), run on the embedded database
+ * (crash.pglite.int.test.ts) and on PostgreSQL (crash.postgresql.int.test.ts). A task executes against a fake runtime that answers slowly; the server is SIGKILLed
  * while the task is `executing` and restarted on the same data: the run is settled once as
  * failed/interrupted (at start on the embedded database, once the claim lapsed on PostgreSQL) and
  * the task runs again. Then SIGTERM during an execution: the request still answers 200, the
@@ -21,7 +21,8 @@ const RUNTIME_TIMEOUT_MS = 3_000;
 const CLAIM_MARGIN_MS = 5_000;
 const RECOVERY_INTERVAL_MS = 300;
 
-for (const kind of ['pglite', 'postgresql'] as const) {
+/** The suite on one database; each database has its own file, so each stays well under 90 s. */
+export function crashSuite(kind: 'pglite' | 'postgresql') {
   const skip = kind === 'postgresql' && !inject('pgUrl');
   (skip ? describe.skip : describe)(`crash and graceful stop with real processes [${kind}]`, () => {
     let dir: string;
