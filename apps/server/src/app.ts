@@ -95,6 +95,15 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     },
   });
 
+  // While closing, answers end their connection: a keep-alive client's connection that turns idle
+  // after close() began would otherwise hold the close (and a graceful SIGTERM) open until the
+  // client hangs up, because the server only closes connections that are idle when close starts.
+  let closing = false;
+  fastify.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
+
   const { key } = loadSecretKey(env.MM_SECRET_KEY, env.MM_DATA_DIR);
   const store = createStore(db.prisma, { log: fastify.log });
   const clock = opts.clock ?? systemClock;
@@ -196,6 +205,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     async close() {
       if (closed) return;
       closed = true;
+      closing = true;
       // Stop taking work, let requests (and the executions they carry) finish, then the passes.
       await fastify.close();
       await services.tasks.executions.drain();

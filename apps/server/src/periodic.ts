@@ -26,18 +26,23 @@ export function startPeriodic(opts: {
   let inFlight: Promise<void> | null = null;
   let stopped = false;
   let failing = false;
+  let lastFailure = 0;
+  // A failure episode ends after a quiet stretch without failures (as the store's outage log does),
+  // so a pass that fails, succeeds and fails again during one flapping outage logs once.
+  const quietMs = Math.max(2_000, 2 * opts.periodMs);
   const runNow = () => {
     if (stopped) return Promise.resolve();
     inFlight ??= opts
       .pass()
       .then((n) => {
-        failing = false;
+        if (Date.now() - lastFailure >= quietMs) failing = false;
         if (typeof n === 'number' && n > 0) opts.log.info({ worker: opts.name, changed: n }, `${opts.name}: pass done`);
       })
       .catch((err: unknown) => {
         // One line per failure episode: a database outage would otherwise log on every tick.
         if (!failing) opts.log.error({ worker: opts.name, err }, `${opts.name}: pass failed; retrying every tick`);
         failing = true;
+        lastFailure = Date.now();
       })
       .finally(() => {
         inFlight = null;

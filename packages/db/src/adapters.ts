@@ -73,28 +73,37 @@ export interface PoolOptions {
  */
 export function pgFactory(connectionString: string, pool: PoolOptions = {}): SqlMigrationAwareDriverAdapterFactory {
   const statementTimeoutMs = pool.statementTimeoutMs ?? 30_000;
-  const inner = new PrismaPg(
-    {
-      connectionString,
-      max: pool.max ?? 10,
-      connectionTimeoutMillis: pool.connectTimeoutMs ?? 3_000,
-      statement_timeout: statementTimeoutMs,
-      // pg's client-side timeout: also covers a server that stopped answering altogether.
-      query_timeout: statementTimeoutMs + 1_000,
-      idle_in_transaction_session_timeout: 120_000,
-      keepAlive: true,
-    },
-    {
-      // A terminated idle connection is dropped from the pool; the next query opens another.
-      onPoolError: () => undefined,
-      onConnectionError: () => undefined,
-    },
-  );
+  const config: pg.PoolConfig = {
+    connectionString,
+    max: pool.max ?? 10,
+    connectionTimeoutMillis: pool.connectTimeoutMs ?? 3_000,
+    statement_timeout: statementTimeoutMs,
+    // pg's client-side timeout: also covers a server that stopped answering altogether.
+    query_timeout: statementTimeoutMs + 1_000,
+    idle_in_transaction_session_timeout: 120_000,
+    keepAlive: true,
+  };
+  // A terminated idle connection is dropped from the pool; the next query opens another.
+  const handlers = { onPoolError: () => undefined, onConnectionError: () => undefined };
+  const inner = new PrismaPg(config, handlers);
+  /**
+   * One pool per adapter, as adapter-pg makes, except that every client keeps an 'error' listener
+   * for its whole life. adapter-pg listens only while a client is in a transaction and pg-pool only
+   * while it is idle or in `pool.query`; a backend terminated while its client had none of those
+   * (pg_terminate_backend under load: FATAL 57P01 via Client._handleErrorEvent) emitted 'error'
+   * with no listener and crashed the process. The error still fails the client's queries, and the
+   * pool drops the client on release.
+   */
+  const guardedAdapter = () => {
+    const clients = new pg.Pool(config);
+    clients.on('connect', (client) => client.on('error', () => undefined));
+    return new PrismaPg(clients, { ...handlers, disposeExternalPool: true }).connect();
+  };
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
     async connect() {
-      const adapter = await inner.connect();
+      const adapter = await guardedAdapter();
       return patchAdapter(adapter, async (script) => {
         const client = new pg.Client({ connectionString });
         await client.connect();

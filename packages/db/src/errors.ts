@@ -25,7 +25,14 @@ const UNAVAILABLE_MESSAGE =
 interface AdapterCause {
   kind?: string;
   code?: string;
+  severity?: string;
 }
+
+/**
+ * A FATAL (or PANIC) error ends the session: the server refused or dropped the connection (not
+ * accepting connections, database gone, terminated), whatever its SQLSTATE.
+ */
+const sessionEnded = (severity: unknown) => severity === 'FATAL' || severity === 'PANIC';
 
 function adapterCause(err: Prisma.PrismaClientKnownRequestError): AdapterCause | undefined {
   const meta = err.meta as { driverAdapterError?: { cause?: AdapterCause } } | undefined;
@@ -38,15 +45,20 @@ export function unavailableReason(err: unknown): string | null {
     const cause = adapterCause(err);
     if (UNAVAILABLE_PRISMA_CODES.has(err.code)) return `${err.code}${cause?.kind ? ` ${cause.kind}` : ''}`;
     if (cause?.kind && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) return cause.kind;
-    if (cause?.kind === 'postgres' && cause.code && UNAVAILABLE_SQLSTATE.test(cause.code))
+    if (
+      cause?.kind === 'postgres' &&
+      cause.code &&
+      (UNAVAILABLE_SQLSTATE.test(cause.code) || sessionEnded(cause.severity))
+    )
       return `SQLSTATE ${cause.code}`;
     return null;
   }
   if (err instanceof Prisma.PrismaClientInitializationError) return 'cannot connect';
   if (err instanceof Prisma.PrismaClientRustPanicError) return null;
   if (err instanceof Prisma.PrismaClientUnknownRequestError || err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && UNAVAILABLE_SQLSTATE.test(code)) return `SQLSTATE ${code}`;
+    const { code, severity } = err as { code?: unknown; severity?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || sessionEnded(severity)))
+      return `SQLSTATE ${code}`;
     if (UNAVAILABLE_MESSAGE.test(err.message)) return err.message.split('\n')[0]?.slice(0, 120) ?? 'connection lost';
   }
   return null;

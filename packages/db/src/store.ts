@@ -36,19 +36,23 @@ export interface StoreLog {
 
 /**
  * Tracks outage episodes so the log gets one line when the database goes away and one when it
- * is back, not a stack per request (docs/faults.md).
+ * is back, not a stack per request (docs/faults.md). An episode ends only once the database has
+ * answered with no failure for `quietMs`: connections dropped again and again (a flapping network,
+ * a failover, backends terminated) between successes are one episode, not one line per drop.
  */
-function outageTracker(log: StoreLog | undefined) {
+function outageTracker(log: StoreLog | undefined, quietMs: number) {
   let downSince: number | null = null;
+  let lastFailure = 0;
   return {
     failed(reason: string) {
+      lastFailure = Date.now();
       if (downSince !== null) return;
-      downSince = Date.now();
+      downSince = lastFailure;
       log?.warn({ reason }, 'database unavailable: answering 503 DATABASE_UNAVAILABLE until it returns');
     },
     ok() {
-      if (downSince === null) return;
-      const downMs = Date.now() - downSince;
+      if (downSince === null || Date.now() - lastFailure < quietMs) return;
+      const downMs = lastFailure - downSince;
       downSince = null;
       log?.info({ downMs }, 'database available again');
     },
@@ -89,11 +93,13 @@ export interface StoreOptions {
   log?: StoreLog;
   /** How long `ping` waits before calling the database down (`/health` answers within 2 s). */
   pingTimeoutMs?: number;
+  /** How long the database must answer without a failure before an outage episode ends (ms). */
+  episodeQuietMs?: number;
 }
 
 /** The Prisma implementation of the domain's `Store`. */
 export function createStore(prisma: PrismaClient, opts: StoreOptions = {}): Store {
-  const tracker = outageTracker(opts.log);
+  const tracker = outageTracker(opts.log, opts.episodeQuietMs ?? 2_000);
   const pingTimeoutMs = opts.pingTimeoutMs ?? 1500;
   return {
     ...guardRepos(reposOf(prisma), tracker),

@@ -20,6 +20,8 @@ export interface FakeRuntime {
   port: number;
   requests: RecordedRequest[];
   setMode(mode: FakeMode): void;
+  /** How long `slow` waits before answering from now on (ms). */
+  setSlowMs(ms: number): void;
   /** When set, requests without `Authorization: Bearer <token>` (or x-api-key) answer 401. */
   requireToken(token: string | null): void;
   close(): Promise<void>;
@@ -52,6 +54,7 @@ function lastUserMessage(body: unknown): string {
 export async function startFakeRuntime(opts: FakeRuntimeOptions = {}): Promise<FakeRuntime> {
   let mode: FakeMode = opts.mode ?? 'ok';
   let token: string | null = null;
+  let slowMs = opts.slowMs ?? 5_000;
   const requests: RecordedRequest[] = [];
   const model = opts.model ?? 'fake-llm-1';
   const sockets = new Set<Socket>();
@@ -85,7 +88,7 @@ export async function startFakeRuntime(opts: FakeRuntimeOptions = {}): Promise<F
       const isChat = req.method === 'POST' && path === '/v1/chat/completions';
       const isInvoke = req.method === 'POST' && path === '/invoke';
       if (!isChat && !isInvoke) return send(404, { error: { message: `no route ${req.method} ${path}` } });
-      if (mode === 'slow') await new Promise((r) => setTimeout(r, opts.slowMs ?? 5_000));
+      if (mode === 'slow') await new Promise((r) => setTimeout(r, slowMs));
       if (mode === 'error') return send(500, { error: { message: 'model crashed' } });
       if (mode === 'garbage') {
         res.writeHead(200, { 'content-type': 'text/plain' });
@@ -124,6 +127,9 @@ export async function startFakeRuntime(opts: FakeRuntimeOptions = {}): Promise<F
     requests,
     setMode: (m) => {
       mode = m;
+    },
+    setSlowMs: (ms) => {
+      slowMs = ms;
     },
     requireToken: (t) => {
       token = t;
