@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, checkChars, nonEmpty, str, zDateTime, zId, zKey } from './common.ts';
+import { checkChars, LIMITS, nonEmpty, str, zDateTime, zId, zKey, zTimestamp } from './common.ts';
 
 export const zEndpointAuthType = z.enum(['none', 'api-key', 'bearer']);
 export const zNetworkScope = z.enum(['loopback', 'lan', 'vpn', 'public']);
@@ -18,7 +18,9 @@ export const zEndpointBaseUrl = checkChars(
   } catch {
     return false;
   }
-}, 'must be an http(s) URL');
+}, 'must be an http(s) URL')
+  // The refinement is invisible to JSON Schema; the document states the scheme rule as a pattern.
+  .meta({ pattern: '^https?://', format: 'uri' });
 
 /** A path for the health probe, starting with `/`. */
 export const zProbePath = str(LIMITS.url).regex(/^\/[^\s?#]*$/, 'must be a path starting with /');
@@ -70,11 +72,11 @@ export const zRuntimeEndpointView = z.object({
   networkScope: zNetworkScope,
   probePath: z.string(),
   status: zEndpointStatus,
-  leaseExpiresAt: z.string().nullable(),
-  lastCheckedAt: z.string().nullable(),
-  lastHealthyAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  leaseExpiresAt: zTimestamp.nullable(),
+  lastCheckedAt: zTimestamp.nullable(),
+  lastHealthyAt: zTimestamp.nullable(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type RuntimeEndpointView = z.infer<typeof zRuntimeEndpointView>;
 

@@ -8,7 +8,8 @@ export function useEndpoints(machineId: string, refetchInterval: number | false 
 export function useUpsertEndpoint(machineId: string) {
   const utils = trpc.useUtils();
   return trpc.runtimeEndpoints.upsert.useMutation({
-    onSuccess: async ({ item }) => {
+    // The mutation answers the view (docs/api.md "tRPC answers").
+    onSuccess: async (item) => {
       utils.runtimeEndpoints.get.setData({ machineId, providerKey: item.providerKey }, item);
       await utils.runtimeEndpoints.list.invalidate({ machineId });
     },
