@@ -55,7 +55,15 @@ export async function lifecycle(mm: MachineMarkets, runtimeUrl: string) {
     const failure = executed.error;
     throw new Error(`execute failed: ${'run' in failure ? failure.run.summary : failure.error.message}`);
   }
-  return { machine, endpoint, task, discovery, route: resolved.item, outcome: executed.data.item, run: executed.data.run };
+  return {
+    machine,
+    endpoint,
+    task,
+    discovery,
+    route: resolved.item,
+    outcome: executed.data.item,
+    run: executed.data.run,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -53,7 +53,12 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
     MM_RUNTIME_TIMEOUT_MS: '2000',
     ...opts.env,
   });
-  const app = await buildApp({ env, db, workers: false, logger: false, ...(opts.clock && { clock: opts.clock }),
+  const app = await buildApp({
+    env,
+    db,
+    workers: false,
+    logger: false,
+    ...(opts.clock && { clock: opts.clock }),
     ...(opts.identityResolver && { identityResolver: opts.identityResolver }),
   });
   let baseUrl = '';

@@ -12,7 +12,7 @@ import { z } from 'zod';
 function keysOf(schema: z.ZodType | undefined): string[] {
   let s: unknown = schema;
   for (let i = 0; i < 10 && s; i++) {
-    if (s instanceof z.ZodObject) return Object.keys(s.shape as Record<string, unknown>).sort();
+    if (s instanceof z.ZodObject) return Object.keys(s.shape).sort();
     const def = (s as { _zod?: { def?: { innerType?: unknown; in?: unknown } } })._zod?.def;
     s = def?.innerType ?? def?.in;
   }
@@ -32,17 +32,20 @@ describe('REST ↔ tRPC parity', () => {
     expect([...restNames].sort()).toEqual([...trpcNames].sort());
   });
 
-  it.each(routeTable.map((r) => [`${r.method} ${r.path}`, r] as const))('%s takes the inputs of its procedure', (_, r) => {
-    const procedure = procedures[r.procedure];
-    expect(procedure, `no procedure ${r.procedure}`).toBeDefined();
-    const rest = [...new Set([...keysOf(r.params), ...keysOf(r.query), ...keysOf(r.body)])].sort();
-    const trpc = [...new Set((procedure?._def.inputs ?? []).flatMap((s) => keysOf(s)))].sort();
-    expect(rest.length, "every route takes some input").toBeGreaterThan(0);
-    expect(rest).toEqual(trpc);
-    // Reads are queries and writes mutations on both sides (POST …/discover is a read on the task
-    // but records an audit event, so it is a mutation like the other POSTs).
-    expect(procedure?._def.type).toBe(r.method === 'GET' ? 'query' : 'mutation');
-  });
+  it.each(routeTable.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s takes the inputs of its procedure',
+    (_, r) => {
+      const procedure = procedures[r.procedure];
+      expect(procedure, `no procedure ${r.procedure}`).toBeDefined();
+      const rest = [...new Set([...keysOf(r.params), ...keysOf(r.query), ...keysOf(r.body)])].sort();
+      const trpc = [...new Set((procedure?._def.inputs ?? []).flatMap((s) => keysOf(s)))].sort();
+      expect(rest.length, 'every route takes some input').toBeGreaterThan(0);
+      expect(rest).toEqual(trpc);
+      // Reads are queries and writes mutations on both sides (POST …/discover is a read on the task
+      // but records an audit event, so it is a mutation like the other POSTs).
+      expect(procedure?._def.type).toBe(r.method === 'GET' ? 'query' : 'mutation');
+    },
+  );
 
   it('gives every operation of the document the procedure name as operationId', () => {
     const doc = buildOpenApiDocument(routeTable, 'test');

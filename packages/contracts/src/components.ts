@@ -35,7 +35,13 @@ import {
   zIdentityControllerView,
   zPutIdentityControllersRequest,
 } from './identity.ts';
-import { zCreateMachineRequest, zIdentityProof, zMachineStatus, zMachineView, zUpdateMachineRequest } from './machines.ts';
+import {
+  zCreateMachineRequest,
+  zIdentityProof,
+  zMachineStatus,
+  zMachineView,
+  zUpdateMachineRequest,
+} from './machines.ts';
 import { zCreatePolicyRequest, zPolicyView, zUpdatePolicyRequest } from './policies.ts';
 import {
   zEndpointAuthType,

@@ -9,16 +9,15 @@ export type NetworkScope = z.infer<typeof zNetworkScope>;
 export type EndpointAuthType = z.infer<typeof zEndpointAuthType>;
 
 /** An http(s) URL; the server keeps scheme + host + port (context B9). */
-export const zEndpointBaseUrl = checkChars(
-  z.string().max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
-).refine((s) => {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) URL')
+export const zEndpointBaseUrl = checkChars(z.string().max(LIMITS.url, `must be at most ${LIMITS.url} characters`))
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL')
   // The refinement is invisible to JSON Schema; the document states the scheme rule as a pattern.
   .meta({ pattern: '^https?://', format: 'uri' });
 

@@ -276,7 +276,8 @@ export function buildOpenApiDocument(routes: RouteDef[], version: string) {
     };
     const body = r.documentedBody ?? r.body;
     const bodyJson = body && schemaOf(body, 'input');
-    const bodyRequired = !!bodyJson && ((deref(bodyJson, components).required as unknown[] | undefined) ?? []).length > 0;
+    const bodyRequired =
+      !!bodyJson && ((deref(bodyJson, components).required as unknown[] | undefined) ?? []).length > 0;
     paths[path] ??= {};
     paths[path][r.method.toLowerCase()] = {
       operationId: operationIdOf(r.procedure),

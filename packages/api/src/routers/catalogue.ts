@@ -22,9 +22,11 @@ export const catalogueRouter = router({
     const { item } = await ctx.services.catalogue.upsertSkill(skillKey, body, ctx.caller);
     return item;
   }),
-  upsertService: procedureWith(zServiceIdParams.extend(zUpsertServiceRequest.shape)).mutation(async ({ ctx, input }) => {
-    const { serviceId, ...body } = input;
-    const { item } = await ctx.services.catalogue.upsertService(serviceId, body, ctx.caller);
-    return item;
-  }),
+  upsertService: procedureWith(zServiceIdParams.extend(zUpsertServiceRequest.shape)).mutation(
+    async ({ ctx, input }) => {
+      const { serviceId, ...body } = input;
+      const { item } = await ctx.services.catalogue.upsertService(serviceId, body, ctx.caller);
+      return item;
+    },
+  ),
 });

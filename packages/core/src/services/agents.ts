@@ -162,7 +162,7 @@ function allowedKeysOf(req: EnrollMachineAgentRequest): string[] {
 }
 
 export function createAgentService(deps: CoreDeps) {
-  const { store, config } = deps;
+  const { store } = deps;
   return {
     /** The token is returned here once; only its hash is stored, and no event carries it. */
     async enroll(machineId: string, req: EnrollMachineAgentRequest, caller: Caller): Promise<EnrolledMachineAgentView> {

@@ -8,7 +8,15 @@ import type { CoreConfig } from '../deps.ts';
 import { endpointProblem } from '../engine/scoring.ts';
 import { endpointCredentialContext } from '../lib/secrets.ts';
 import type { SecretBox } from '../lib/secrets.ts';
-import type { Clock, IdentityResolver, RuntimeCall, RuntimeErrorCode, RuntimePort, RuntimeResult, Store } from '../ports.ts';
+import type {
+  Clock,
+  IdentityResolver,
+  RuntimeCall,
+  RuntimeErrorCode,
+  RuntimePort,
+  RuntimeResult,
+  Store,
+} from '../ports.ts';
 
 export interface ExecuteDeps {
   store: Store;

@@ -96,9 +96,7 @@ export function createMachineService(deps: CoreDeps) {
     async list(query: ListQuery & { status?: MachineStatus | undefined }) {
       const page = await store.machines.list({ status: query.status }, toPage(query));
       if (config.identityVerification !== 'required') return page;
-      const verdicts = await Promise.all(
-        page.items.map((m) => staleProofReason(store, deps.identityResolver, m)),
-      );
+      const verdicts = await Promise.all(page.items.map((m) => staleProofReason(store, deps.identityResolver, m)));
       return { ...page, items: page.items.filter((_, i) => verdicts[i] === null) };
     },
 

@@ -11,7 +11,7 @@ import type {
   TaskView,
 } from '@mm/contracts';
 import { MAX_CANDIDATES, TASK_ACTIONS, taskAllows } from '@mm/contracts';
-import type { Caller, CoreConfig, CoreDeps } from '../deps.ts';
+import type { Caller, CoreDeps } from '../deps.ts';
 import { SYSTEM_ACTOR, toPage } from '../deps.ts';
 import { discover, fallbackChainOf } from '../engine/discovery.ts';
 import type { DiscoveryResult } from '../engine/discovery.ts';
