@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import { appRouter } from '@mm/api';
 import type { Context } from '@mm/api';
 import { API_CALLER, AppError, createSecretBox, createServices, systemClock, toAppError } from '@mm/core';
-import type { Caller, Clock, Services, Store } from '@mm/core';
+import type { Caller, Clock, IdentityResolver, Services, Store } from '@mm/core';
 import { applyMigrations, createStore, openDatabase } from '@mm/db';
 import type { Database } from '@mm/db';
 import { clientErrorHandler, RETRY_AFTER_SECONDS, restPlugin, routeTable, sendError } from '@mm/rest';
@@ -39,6 +39,8 @@ export interface BuildOptions {
   /** Use an already-open database (tests); otherwise one is opened from `env`. */
   db?: Database;
   clock?: Clock;
+  /** Who controls a machine identity; the local registry when absent (tests inject failing ones). */
+  identityResolver?: IdentityResolver;
   /** Start background workers (lease sweeper). Default true. */
   workers?: boolean;
   logger?: boolean;
@@ -114,6 +116,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     clock,
     secrets: createSecretBox(key),
     runtime: createHttpRuntime({ policy: network, maxResponseBytes: env.MM_RUNTIME_MAX_RESPONSE_BYTES }),
+    ...(opts.identityResolver && { identityResolver: opts.identityResolver }),
     config: {
       identityVerification: env.PEAQOS_MACHINE_IDENTITY_VERIFICATION,
       runtimeTimeoutMs: env.MM_RUNTIME_TIMEOUT_MS,

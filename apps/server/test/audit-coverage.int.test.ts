@@ -89,13 +89,13 @@ const MUTATIONS: Record<string, { event: string; run: Step }> = {
           providerKey: 'qvac',
           endpointBaseUrl: f.runtimeUrl,
         })
-      ).item.id,
+      ).id,
     }),
   },
   'runtimeEndpoints.delete': {
     event: 'runtime-endpoint.deleted',
     run: async (t, f) => {
-      const { item } = await t.trpc.runtimeEndpoints.upsert({
+      const item = await t.trpc.runtimeEndpoints.upsert({
         machineId: f.machineId,
         providerKey: 'tmp',
         endpointBaseUrl: f.runtimeUrl,

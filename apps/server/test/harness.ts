@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createCaller } from '@mm/api';
-import type { Clock } from '@mm/core';
+import type { Clock, IdentityResolver } from '@mm/core';
 import { openDatabase } from '@mm/db';
 import type { Database } from '@mm/db';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -27,6 +27,8 @@ export interface HarnessOptions {
   listen?: boolean;
   /** The services' clock (tests that move time); the system clock when absent. */
   clock?: Clock;
+  /** The identity resolver; the local registry when absent. */
+  identityResolver?: IdentityResolver;
 }
 
 let seq = 0;
@@ -51,7 +53,14 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
     MM_RUNTIME_TIMEOUT_MS: '2000',
     ...opts.env,
   });
-  const app = await buildApp({ env, db, workers: false, logger: false, ...(opts.clock && { clock: opts.clock }) });
+  const app = await buildApp({
+    env,
+    db,
+    workers: false,
+    logger: false,
+    ...(opts.clock && { clock: opts.clock }),
+    ...(opts.identityResolver && { identityResolver: opts.identityResolver }),
+  });
   let baseUrl = '';
   if (opts.listen) {
     await app.fastify.listen({ host: '127.0.0.1', port: 0 });

@@ -38,7 +38,7 @@ async function register(t: TestApp, identityRef: string, addresses: string[]) {
 async function challenge(t: TestApp, identityRef: string): Promise<IdentityChallengeView> {
   const res = await t.inject({ method: 'POST', url: '/api/v1/machine-identity/challenges', payload: { identityRef } });
   expect(res.statusCode, res.body).toBe(201);
-  return json<IdentityChallengeView>(res);
+  return json<{ item: IdentityChallengeView }>(res).item;
 }
 
 const createMachine = (t: TestApp, payload: Record<string, unknown>) =>
@@ -103,7 +103,9 @@ describeEachDb(
         payload: { identityRef },
       });
       expect(res.statusCode, res.body).toBe(201);
-      const c = json<IdentityChallengeView>(res);
+      // An ItemResponse, as the published machines page and both SDK pages read it (context A3, corrected).
+      expect(Object.keys(json(res))).toEqual(['item']);
+      const c = json<{ item: IdentityChallengeView }>(res).item;
       expect(Object.keys(c).sort()).toEqual(
         ['challengeId', 'controllerAddresses', 'expiresAt', 'identityRef', 'message', 'verificationMethod'].sort(),
       );
@@ -184,7 +186,7 @@ describeEachDb(
       expectError(res, 400, 'VALIDATION_ERROR');
     });
 
-    it('answers 502 PEAQOS_IDENTITY_UNAVAILABLE for an identity the registry does not know', async () => {
+    it('answers 404 NOT_FOUND for an identity the resolver does not know (context C9)', async () => {
       const t = get();
       const identityRef = ref();
       const res = await t.inject({
@@ -192,10 +194,67 @@ describeEachDb(
         url: '/api/v1/machine-identity/challenges',
         payload: { identityRef },
       });
-      const error = expectError(res, 502, 'PEAQOS_IDENTITY_UNAVAILABLE');
-      expect(error.message).toMatch(/not in the local identity registry and no upstream resolver is configured/);
+      const error = expectError(res, 404, 'NOT_FOUND');
+      expect(error.message).toContain(identityRef);
       const err = await trpcError(t.trpc.identity.createChallenge({ identityRef }));
-      expect(err.code).toBe('BAD_GATEWAY');
+      expect(err.code).toBe('NOT_FOUND');
+    });
+
+    it('re-verifies a machine on reads, updates and every orchestration route once its controller rotates', async () => {
+      const t = get();
+      const { identityRef, proof } = await provenIdentity(t);
+      const machine = json<{ item: MachineView }>(await createMachine(t, { identityRef, identityProof: proof })).item;
+      const id = machine.id;
+      const listed = async () => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = json<{ items: MachineView[]; nextCursor?: string }>(
+            await t.inject({ url: `/api/v1/machines?limit=500${cursor ? `&cursor=${cursor}` : ''}` }),
+          );
+          ids.push(...page.items.map((m) => m.id));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return ids;
+      };
+      expect((await t.inject({ url: `/api/v1/machines/${id}` })).statusCode).toBe(200);
+      expect(await listed()).toContain(id);
+
+      // The registry rotates the controller: the stored proof's signer is no longer one.
+      expect((await register(t, identityRef, [newKey().address])).statusCode).toBe(200);
+      const read = expectError(await t.inject({ url: `/api/v1/machines/${id}` }), 403, 'MACHINE_NOT_ACTIVATED');
+      const signer = machine.identityProof?.signerAddress ?? '';
+      expect(read.message).toContain(signer);
+      expectError(
+        await t.inject({ method: 'PATCH', url: `/api/v1/machines/${id}`, payload: { displayName: 'Renamed' } }),
+        403,
+        'MACHINE_NOT_ACTIVATED',
+      );
+      for (const url of [
+        `/api/v1/machines/${id}/tasks`,
+        `/api/v1/machines/${id}/graph`,
+        `/api/v1/machines/${id}/runtime-endpoints`,
+        `/api/v1/runs?machineId=${id}`,
+      ]) {
+        expectError(await t.inject({ url }), 403, 'MACHINE_NOT_ACTIVATED');
+      }
+      expectError(
+        await t.inject({
+          method: 'POST',
+          url: `/api/v1/machines/${id}/tasks`,
+          payload: { serviceType: 'storage.object', taskType: 'backup' },
+        }),
+        403,
+        'MACHINE_NOT_ACTIVATED',
+      );
+      expect(await listed()).not.toContain(id);
+      expect((await trpcError(t.trpc.machines.get({ machineId: id }))).code).toBe('FORBIDDEN');
+      expect((await t.trpc.machines.list({ limit: 500 })).items.map((m) => m.id)).not.toContain(id);
+
+      // The controller comes back: the machine is open again, unchanged.
+      expect((await register(t, identityRef, [signer])).statusCode).toBe(200);
+      expect((await t.inject({ url: `/api/v1/machines/${id}/tasks` })).statusCode).toBe(200);
+      expect(json<{ item: MachineView }>(await t.inject({ url: `/api/v1/machines/${id}` })).item).toEqual(machine);
     });
 
     it('refuses POST /machines without identityProof with 422 MACHINE_IDENTITY_PROOF_REQUIRED', async () => {
@@ -314,8 +373,8 @@ describeEachDb(
       const identityRef = ref();
       const key = newKey();
       const put = await t.trpc.identity.putController({ identityRef, controllerAddresses: [key.address] });
-      expect(put).toMatchObject({ created: true, item: { identityRef, controllerAddresses: [key.address] } });
-      expect(await t.trpc.identity.getController({ identityRef })).toEqual(put.item);
+      expect(put).toMatchObject({ identityRef, controllerAddresses: [key.address] });
+      expect(await t.trpc.identity.getController({ identityRef })).toEqual(put);
       expect((await trpcError(t.trpc.identity.getController({ identityRef: ref() }))).code).toBe('NOT_FOUND');
       const c = await t.trpc.identity.createChallenge({ identityRef });
       const missing = await trpcError(t.trpc.machines.create({ displayName: 'A', identityRef }));
@@ -434,4 +493,68 @@ describeEachDb(
     });
   },
   { env: { PEAQOS_MACHINE_IDENTITY_VERIFICATION: 'required' }, clock },
+);
+
+/** A resolver the test steers: identities it knows, and whether it can answer at all. */
+const upstream = {
+  known: new Map<string, string[]>(),
+  down: false,
+  async resolve(identityRef: string) {
+    await Promise.resolve();
+    if (this.down) throw new Error('connect ECONNREFUSED 10.0.0.1:443');
+    const controllerAddresses = this.known.get(identityRef);
+    return controllerAddresses ? { controllerAddresses, source: 'peaqos-mcr' } : null;
+  },
+};
+
+describeEachDb(
+  'machine identity through an upstream resolver (context C9)',
+  (get) => {
+    it('tells an unknown identity (404) from a resolver that cannot answer (502), and closes a machine that stops resolving', async () => {
+      const t = get();
+      const identityRef = ref();
+      const key = newKey();
+      expectError(
+        await t.inject({ method: 'POST', url: '/api/v1/machine-identity/challenges', payload: { identityRef } }),
+        404,
+        'NOT_FOUND',
+      );
+      upstream.known.set(identityRef, [key.address]);
+      const c = await challenge(t, identityRef);
+      expect(c.controllerAddresses).toEqual([key.address]);
+      const res = await createMachine(t, {
+        identityRef,
+        identityProof: { challengeId: c.challengeId, signature: signPersonalMessage(c.message, key.privateKey) },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const machine = json<{ item: MachineView }>(res).item;
+      expect(machine.identityProof?.resolutionSource).toBe('peaqos-mcr');
+      const tasks = `/api/v1/machines/${machine.id}/tasks`;
+      expect((await t.inject({ url: tasks })).statusCode).toBe(200);
+
+      upstream.down = true;
+      try {
+        const down = expectError(
+          await t.inject({ method: 'POST', url: '/api/v1/machine-identity/challenges', payload: { identityRef } }),
+          502,
+          'PEAQOS_IDENTITY_UNAVAILABLE',
+        );
+        // The resolver's low-level error never reaches the client.
+        expect(down.message).not.toContain('ECONNREFUSED');
+        expectError(await t.inject({ url: `/api/v1/machines/${machine.id}` }), 502, 'PEAQOS_IDENTITY_UNAVAILABLE');
+        expectError(await t.inject({ url: tasks }), 502, 'PEAQOS_IDENTITY_UNAVAILABLE');
+        expectError(await t.inject({ url: '/api/v1/machines' }), 502, 'PEAQOS_IDENTITY_UNAVAILABLE');
+      } finally {
+        upstream.down = false;
+      }
+
+      // The identity stops resolving: 403 on the machine and its routes, gone from the list.
+      upstream.known.delete(identityRef);
+      expectError(await t.inject({ url: `/api/v1/machines/${machine.id}` }), 403, 'MACHINE_NOT_ACTIVATED');
+      expectError(await t.inject({ url: tasks }), 403, 'MACHINE_NOT_ACTIVATED');
+      const list = json<{ items: MachineView[] }>(await t.inject({ url: '/api/v1/machines?limit=500' }));
+      expect(list.items.map((m) => m.id)).not.toContain(machine.id);
+    });
+  },
+  { env: { PEAQOS_MACHINE_IDENTITY_VERIFICATION: 'required' }, identityResolver: upstream },
 );

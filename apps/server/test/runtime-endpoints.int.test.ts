@@ -406,8 +406,8 @@ describeEachDb('runtime endpoints', (get) => {
       authType: 'bearer',
       authToken: TOKEN,
     });
-    expect(created.created).toBe(true);
-    expect(created.item).toMatchObject({
+    // Mutations answer the view (docs/api.md "tRPC answers"); REST's 201/200 tells create from replace.
+    expect(created).toMatchObject({
       providerKey: 'qvac',
       endpointBaseUrl: 'http://127.0.0.1:11434',
       hasAuthToken: true,
@@ -420,16 +420,13 @@ describeEachDb('runtime endpoints', (get) => {
       endpointBaseUrl: 'http://127.0.0.1:11434',
       modelAlias: 'x',
     });
-    expect(updated).toMatchObject({
-      created: false,
-      item: { id: created.item.id, modelAlias: 'x', hasAuthToken: true },
-    });
+    expect(updated).toMatchObject({ id: created.id, modelAlias: 'x', hasAuthToken: true });
     const got = await t.trpc.runtimeEndpoints.get({ machineId: m, providerKey: 'Qvac' });
-    expect(got).toEqual(updated.item);
+    expect(got).toEqual(updated);
     const list = await t.trpc.runtimeEndpoints.list({ machineId: m });
-    expect(list.items).toEqual([updated.item]);
+    expect(list.items).toEqual([updated]);
     expect(JSON.stringify([got, list])).not.toContain(TOKEN);
-    expect(await t.trpc.runtimeEndpoints.delete({ machineId: m, providerKey: 'QVAC' })).toEqual({ deleted: true });
+    expect(await t.trpc.runtimeEndpoints.delete({ machineId: m, providerKey: 'QVAC' })).toBeUndefined();
 
     const gone = await trpcError(t.trpc.runtimeEndpoints.get({ machineId: m, providerKey: 'qvac' }));
     expect(gone.code).toBe('NOT_FOUND');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, nonEmpty, str, zId, zKey } from './common.ts';
+import { LIMITS, nonEmpty, str, zId, zKey, zTimestamp } from './common.ts';
 import { zHeartbeatEndpoint, zRuntimeEndpointView } from './runtime-endpoints.ts';
 
 export const zAgentStatus = z.enum(['provisioned', 'active', 'revoked']);
@@ -19,9 +19,9 @@ export const zMachineAgentView = z.object({
   allowedProviderKeys: z.array(z.string()),
   status: zAgentStatus,
   hasAgentToken: z.boolean(),
-  lastSeenAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  lastSeenAt: zTimestamp.nullable(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type MachineAgentView = z.infer<typeof zMachineAgentView>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, str } from './common.ts';
+import { LIMITS, str, zTimestamp } from './common.ts';
 
 /** Event types of the reference plus ours (context B7). */
 export const AUDIT_EVENT_TYPES = [
@@ -59,7 +59,7 @@ export const zAuditEventView = z.object({
   resourceType: z.string(),
   resourceId: z.string(),
   payload: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
+  createdAt: zTimestamp,
 });
 export type AuditEventView = z.infer<typeof zAuditEventView>;
 

@@ -79,6 +79,12 @@ export const zKey = nonEmpty(LIMITS.id);
 /** An ISO 8601 date-time string (with offset or Z). */
 export const zDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 
+/**
+ * A timestamp the server answers: ISO 8601 in UTC (`2025-01-02T03:04:05.678Z`, as `Date#toISOString`
+ * gives it; context A2). Views use it so the OpenAPI document says `format: date-time`.
+ */
+export const zTimestamp = z.iso.datetime();
+
 export const zStringList = z.array(zKey).max(LIMITS.arrayItems, `must have at most ${LIMITS.arrayItems} items`);
 
 /** UTF-8 length of a string without allocating it (a lone surrogate counts as U+FFFD, 3 bytes). */

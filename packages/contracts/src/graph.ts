@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, nonEmpty, str, zId, zJsonObject } from './common.ts';
+import { LIMITS, nonEmpty, str, zId, zJsonObject, zTimestamp } from './common.ts';
 
 export const NODE_TYPES = [
   'machine',
@@ -103,6 +103,12 @@ export const zUpdateGraphEdgeRequest = z.object({
 });
 export type UpdateGraphEdgeRequest = z.infer<typeof zUpdateGraphEdgeRequest>;
 
+/**
+ * An edge PATCH as the OpenAPI document advertises it: without `sourceNodeId`/`targetNodeId`, which
+ * the server tolerates only when unchanged (context B9; docs/api.md "OpenAPI document").
+ */
+export const zUpdateGraphEdgeDocumented = zUpdateGraphEdgeRequest.omit({ sourceNodeId: true, targetNodeId: true });
+
 /** DELETE of a node or an edge may name the version it read (body field; REST also `If-Match`). */
 export const zDeleteGraphElementRequest = z.object({ expectedVersion: zExpectedVersion.optional() });
 export type DeleteGraphElementRequest = z.infer<typeof zDeleteGraphElementRequest>;
@@ -117,8 +123,8 @@ export const zGraphNodeView = z.object({
   position: z.object({ x: z.number(), y: z.number() }),
   data: z.record(z.string(), z.unknown()),
   version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type GraphNodeView = z.infer<typeof zGraphNodeView>;
 
@@ -131,8 +137,8 @@ export const zGraphEdgeView = z.object({
   label: z.string().optional(),
   data: z.record(z.string(), z.unknown()),
   version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type GraphEdgeView = z.infer<typeof zGraphEdgeView>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zTimestamp } from './common.ts';
 import { zIdentityRef } from './machines.ts';
 
 /** A `0x`-prefixed 20-byte hex Ethereum address, lowercased. */
@@ -12,12 +13,12 @@ export const zIdentityRefParams = z.object({ identityRef: zIdentityRef });
 export const zCreateIdentityChallengeRequest = z.object({ identityRef: zIdentityRef });
 export type CreateIdentityChallengeRequest = z.infer<typeof zCreateIdentityChallengeRequest>;
 
-/** `POST /machine-identity/challenges` answers this at the top level (context A3), not in `{item}`. */
+/** `POST /machine-identity/challenges` answers `{item: IdentityChallengeView}` (context A3, corrected). */
 export const zIdentityChallengeView = z.object({
   challengeId: z.string(),
   identityRef: z.string(),
   message: z.string(),
-  expiresAt: z.string(),
+  expiresAt: zTimestamp,
   verificationMethod: z.literal('eip191'),
   controllerAddresses: z.array(z.string()),
 });
@@ -36,7 +37,7 @@ export const zIdentityControllerView = z.object({
   identityRef: z.string(),
   controllerAddresses: z.array(z.string()),
   source: z.literal('local-registry'),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type IdentityControllerView = z.infer<typeof zIdentityControllerView>;

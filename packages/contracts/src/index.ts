@@ -11,3 +11,4 @@ export * from './policies.ts';
 export * from './audit.ts';
 export * from './health.ts';
 export * from './zod-fields.ts';
+export * from './components.ts';

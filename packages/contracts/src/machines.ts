@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, nonEmpty, str, zId, zKey, zStringList } from './common.ts';
+import { LIMITS, nonEmpty, str, zId, zKey, zStringList, zTimestamp } from './common.ts';
 
 export const MACHINE_STATUSES = ['draft', 'active', 'degraded', 'blocked', 'archived'] as const;
 export const zMachineStatus = z.enum(MACHINE_STATUSES);
@@ -53,8 +53,8 @@ export const zIdentityProof = z.object({
   identityRef: z.string(),
   signerAddress: z.string(),
   challengeId: z.string(),
-  verifiedAt: z.string(),
-  challengeExpiresAt: z.string(),
+  verifiedAt: zTimestamp,
+  challengeExpiresAt: zTimestamp,
   controllerAddresses: z.array(z.string()),
   resolutionSource: z.string(),
 });
@@ -72,8 +72,8 @@ export const zMachineView = z.object({
   labels: z.record(z.string(), z.string()),
   policyIds: z.array(z.string()),
   skillKeys: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type MachineView = z.infer<typeof zMachineView>;
 

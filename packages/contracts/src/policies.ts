@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, nonEmpty, zId, zKey, zStringList } from './common.ts';
+import { LIMITS, nonEmpty, zId, zKey, zStringList, zTimestamp } from './common.ts';
 
 const zBudgetCap = z.object({
   amount: z.number({ message: 'must be a number' }).finite().min(0, 'must be >= 0'),
@@ -31,8 +31,8 @@ export const zPolicyView = z.object({
   nativeOnly: z.boolean(),
   handoffAllowed: z.boolean(),
   requiredCapabilities: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type PolicyView = z.infer<typeof zPolicyView>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, checkChars, nonEmpty, str, zDateTime, zId, zKey } from './common.ts';
+import { checkChars, LIMITS, nonEmpty, str, zDateTime, zId, zKey, zTimestamp } from './common.ts';
 
 export const zEndpointAuthType = z.enum(['none', 'api-key', 'bearer']);
 export const zNetworkScope = z.enum(['loopback', 'lan', 'vpn', 'public']);
@@ -9,16 +9,17 @@ export type NetworkScope = z.infer<typeof zNetworkScope>;
 export type EndpointAuthType = z.infer<typeof zEndpointAuthType>;
 
 /** An http(s) URL; the server keeps scheme + host + port (context B9). */
-export const zEndpointBaseUrl = checkChars(
-  z.string().max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
-).refine((s) => {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) URL');
+export const zEndpointBaseUrl = checkChars(z.string().max(LIMITS.url, `must be at most ${LIMITS.url} characters`))
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL')
+  // The refinement is invisible to JSON Schema; the document states the scheme rule as a pattern.
+  .meta({ pattern: '^https?://', format: 'uri' });
 
 /** A path for the health probe, starting with `/`. */
 export const zProbePath = str(LIMITS.url).regex(/^\/[^\s?#]*$/, 'must be a path starting with /');
@@ -70,11 +71,11 @@ export const zRuntimeEndpointView = z.object({
   networkScope: zNetworkScope,
   probePath: z.string(),
   status: zEndpointStatus,
-  leaseExpiresAt: z.string().nullable(),
-  lastCheckedAt: z.string().nullable(),
-  lastHealthyAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  leaseExpiresAt: zTimestamp.nullable(),
+  lastCheckedAt: zTimestamp.nullable(),
+  lastHealthyAt: zTimestamp.nullable(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type RuntimeEndpointView = z.infer<typeof zRuntimeEndpointView>;
 

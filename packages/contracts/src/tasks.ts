@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, nonEmpty, zId, zJsonObject, zKey, zStringList } from './common.ts';
+import { LIMITS, nonEmpty, zId, zJsonObject, zKey, zStringList, zTimestamp } from './common.ts';
 import {
   zCatalogServiceView,
   zExecutionMode,
@@ -91,8 +91,8 @@ export const zTaskView = z.object({
   discovery: z.object({ maxCandidates: z.number() }),
   routeId: z.string().nullable().optional(),
   outcomeId: z.string().nullable().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type TaskView = z.infer<typeof zTaskView>;
 
@@ -158,8 +158,8 @@ export const zRouteView = z.object({
   score: z.number(),
   fallbackChain: z.array(zFallbackHop),
   handoff: zExternalHandoff.nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type RouteView = z.infer<typeof zRouteView>;
 
@@ -178,8 +178,8 @@ export const zOutcomeView = z.object({
   errorCode: z.string().nullable().optional(),
   errorMessage: z.string().nullable().optional(),
   result: z.unknown().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type OutcomeView = z.infer<typeof zOutcomeView>;
 
@@ -191,7 +191,7 @@ export const zRunAttempt = z.object({
   executionMode: zExecutionMode,
   providerKey: z.string().nullable(),
   endpointBaseUrl: z.string().nullable(),
-  startedAt: z.string(),
+  startedAt: zTimestamp,
   durationMs: z.number(),
   status: z.enum(['succeeded', 'failed', 'skipped', 'handed_off']),
   errorCode: z.string().nullable(),
@@ -212,8 +212,8 @@ export const zRunView = z.object({
   serviceId: z.string().nullable().optional(),
   summary: z.string().nullable().optional(),
   attempts: z.array(zRunAttempt),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
 });
 export type RunView = z.infer<typeof zRunView>;
 

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@mm/contracts';
 import type { Caller, Services } from '@mm/core';
 import type { z } from 'zod';
 
@@ -21,6 +22,12 @@ export interface RouteDef<
   B extends z.ZodType = z.ZodType,
 > {
   method: HttpMethod;
+  /**
+   * The tRPC procedure this route is the twin of (`tasks.execute`). The OpenAPI `operationId` is
+   * derived from it (`tasks_execute`), and the parity test pairs routes with procedures through it
+   * (docs/api.md "OpenAPI document").
+   */
+  procedure: string;
   /** Relative to /api/v1, Fastify style (`/machines/:machineId`). */
   path: string;
   summary: string;
@@ -36,8 +43,20 @@ export interface RouteDef<
   response?: z.ZodType;
   /** `api` (API key when required) or `agent` (the heartbeat authenticates itself). */
   auth?: 'api' | 'agent';
-  /** Error codes this route documents, for the OpenAPI document. */
-  errors?: string[];
+  /**
+   * Error codes this route can answer besides the ones every route can (validation, API key,
+   * internal, database), for the OpenAPI document's per-status responses.
+   */
+  errors?: ErrorCode[];
+  /** Takes `If-Match: <version>` (context C1); the document lists the header. */
+  versioned?: boolean;
+  /**
+   * The body as the document advertises it, when the route tolerates more than it advertises (an
+   * edge PATCH accepts its unchanged ends but does not offer them: context B9).
+   */
+  documentedBody?: z.ZodType;
+  /** Errors whose answer carries more than the envelope (execute's `{error, item, run, resolution}`). */
+  failure?: { codes: ErrorCode[]; schema: z.ZodType };
   handle(ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<RouteResult>;
 }
 

@@ -11,6 +11,7 @@ import {
 } from '@mm/contracts';
 import { procedureWith, router } from '../trpc.ts';
 
+/** Mutations answer the view; deletes answer nothing (docs/api.md "tRPC answers"). */
 export const graphRouter = router({
   get: procedureWith(zMachineIdParams).query(({ ctx, input }) => ctx.services.graph.get(input.machineId)),
   createNode: procedureWith(zMachineIdParams.extend(zCreateGraphNodeRequest.shape)).mutation(({ ctx, input }) => {
@@ -21,14 +22,14 @@ export const graphRouter = router({
     const { machineId, nodeId, ...patch } = input;
     return ctx.services.graph.updateNode(machineId, nodeId, patch, ctx.caller);
   }),
-  moveNodes: procedureWith(zMachineIdParams.extend(zMoveGraphNodesRequest.shape)).mutation(({ ctx, input }) => {
+  /** Many nodes: `{items}`, as REST answers it (docs/api.md "tRPC answers"). */
+  moveNodes: procedureWith(zMachineIdParams.extend(zMoveGraphNodesRequest.shape)).mutation(async ({ ctx, input }) => {
     const { machineId, ...body } = input;
-    return ctx.services.graph.moveNodes(machineId, body, ctx.caller);
+    return { items: await ctx.services.graph.moveNodes(machineId, body, ctx.caller) };
   }),
   deleteNode: procedureWith(zNodeParams.extend(zDeleteGraphElementRequest.shape)).mutation(async ({ ctx, input }) => {
     const { machineId, nodeId, ...req } = input;
     await ctx.services.graph.deleteNode(machineId, nodeId, ctx.caller, req);
-    return { deleted: true as const };
   }),
   createEdge: procedureWith(zMachineIdParams.extend(zCreateGraphEdgeRequest.shape)).mutation(({ ctx, input }) => {
     const { machineId, ...body } = input;
@@ -41,6 +42,5 @@ export const graphRouter = router({
   deleteEdge: procedureWith(zEdgeParams.extend(zDeleteGraphElementRequest.shape)).mutation(async ({ ctx, input }) => {
     const { machineId, edgeId, ...req } = input;
     await ctx.services.graph.deleteEdge(machineId, edgeId, ctx.caller, req);
-    return { deleted: true as const };
   }),
 });

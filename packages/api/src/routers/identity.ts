@@ -10,9 +10,11 @@ export const identityRouter = router({
     ctx.services.identity.getControllers(input.identityRef),
   ),
   putController: procedureWith(zIdentityRefParams.extend(zPutIdentityControllersRequest.shape)).mutation(
-    ({ ctx, input }) => {
+    async ({ ctx, input }) => {
       const { identityRef, ...body } = input;
-      return ctx.services.identity.putControllers(identityRef, body, ctx.caller);
+      // The view, not `{item, created}` (docs/api.md "tRPC answers").
+      const { item } = await ctx.services.identity.putControllers(identityRef, body, ctx.caller);
+      return item;
     },
   ),
 });

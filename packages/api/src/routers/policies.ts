@@ -12,7 +12,7 @@ export const policiesRouter = router({
     return ctx.services.policies.update(policyId, patch, ctx.caller);
   }),
   delete: procedureWith(zPolicyParams).mutation(async ({ ctx, input }) => {
+    // Nothing, as REST's 204 (docs/api.md "tRPC answers").
     await ctx.services.policies.delete(input.policyId, ctx.caller);
-    return { deleted: true as const };
   }),
 });

@@ -9,13 +9,15 @@ export const runtimeEndpointsRouter = router({
     ctx.services.runtimeEndpoints.get(input.machineId, input.providerKey),
   ),
   upsert: procedureWith(zRuntimeEndpointParams.extend(zUpsertRuntimeEndpointRequest.shape)).mutation(
-    ({ ctx, input }) => {
+    async ({ ctx, input }) => {
       const { machineId, providerKey, ...body } = input;
-      return ctx.services.runtimeEndpoints.upsert(machineId, providerKey, body, ctx.caller);
+      // The view, not `{item, created}`: REST tells create from replace by its status (docs/api.md "tRPC answers").
+      const { item } = await ctx.services.runtimeEndpoints.upsert(machineId, providerKey, body, ctx.caller);
+      return item;
     },
   ),
   delete: procedureWith(zRuntimeEndpointParams).mutation(async ({ ctx, input }) => {
+    // Deletes answer nothing, as REST's 204 (docs/api.md "tRPC answers").
     await ctx.services.runtimeEndpoints.delete(input.machineId, input.providerKey, ctx.caller);
-    return { deleted: true as const };
   }),
 });

@@ -69,7 +69,7 @@ async function authorizeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatReque
   if (!agent || agent.machineId !== req.machineId) throw notFound('machine agent', req.agentId);
   const hash = await tx.agents.getTokenHash(agent.id);
   if (!hash || !tokenMatches(token, hash)) throw new AppError('AGENT_AUTH_INVALID', 'the agent token is not valid');
-  await requireActiveMachine(tx, deps.config, req.machineId);
+  await requireActiveMachine(tx, deps, req.machineId);
   if (agent.status === 'revoked') {
     throw new AppError('AGENT_PAIRING_INACTIVE', `machine agent ${agent.id} is revoked`, { status: agent.status });
   }
@@ -163,13 +163,13 @@ function allowedKeysOf(req: EnrollMachineAgentRequest): string[] {
 }
 
 export function createAgentService(deps: CoreDeps) {
-  const { store, config } = deps;
+  const { store } = deps;
   return {
     /** The token is returned here once; only its hash is stored, and no event carries it. */
     async enroll(machineId: string, req: EnrollMachineAgentRequest, caller: Caller): Promise<EnrolledMachineAgentView> {
       const agentToken = newAgentToken();
       const agent = await store.transaction(async (tx) => {
-        await requireActiveMachine(tx, config, machineId);
+        await requireActiveMachine(tx, deps, machineId);
         const created = await tx.agents.create({
           machineId,
           label: req.label ?? DEFAULT_AGENT_LABEL,
@@ -189,12 +189,12 @@ export function createAgentService(deps: CoreDeps) {
     },
 
     async list(machineId: string, query: ListQuery) {
-      await requireActiveMachine(store, config, machineId);
+      await requireActiveMachine(store, deps, machineId);
       return store.agents.list(machineId, toPage(query));
     },
 
     async get(machineId: string, agentId: string): Promise<MachineAgentView> {
-      await requireActiveMachine(store, config, machineId);
+      await requireActiveMachine(store, deps, machineId);
       const agent = await store.agents.get(agentId);
       if (!agent || agent.machineId !== machineId) throw notFound('machine agent', agentId);
       return agent;
@@ -207,7 +207,7 @@ export function createAgentService(deps: CoreDeps) {
      */
     async revoke(machineId: string, agentId: string, caller: Caller): Promise<MachineAgentView> {
       return store.transaction(async (tx) => {
-        await requireActiveMachine(tx, config, machineId);
+        await requireActiveMachine(tx, deps, machineId);
         const agent = await tx.agents.lock(agentId);
         if (!agent || agent.machineId !== machineId) throw notFound('machine agent', agentId);
         if (agent.status === 'revoked') return agent;

@@ -8,7 +8,15 @@ import type { CoreConfig } from '../deps.ts';
 import { endpointProblem } from '../engine/scoring.ts';
 import { endpointCredentialContext } from '../lib/secrets.ts';
 import type { SecretBox } from '../lib/secrets.ts';
-import type { Clock, RuntimeCall, RuntimeErrorCode, RuntimePort, RuntimeResult, Store } from '../ports.ts';
+import type {
+  Clock,
+  IdentityResolver,
+  RuntimeCall,
+  RuntimeErrorCode,
+  RuntimePort,
+  RuntimeResult,
+  Store,
+} from '../ports.ts';
 
 export interface ExecuteDeps {
   store: Store;
@@ -16,6 +24,8 @@ export interface ExecuteDeps {
   clock: Clock;
   secrets: SecretBox;
   runtime: RuntimePort;
+  /** Who resolves identities for the machine guard; the local registry when absent. */
+  identityResolver?: IdentityResolver | undefined;
 }
 
 export type Walk =

@@ -41,7 +41,7 @@ const stateConflict = (status: TaskView['status']) =>
  */
 async function start(deps: ExecuteDeps, machineId: string, taskId: string, caller: Caller) {
   return deps.store.transaction(async (tx) => {
-    await requireActiveMachine(tx, deps.config, machineId);
+    await requireActiveMachine(tx, deps, machineId);
     const task = await tx.tasks.get(machineId, taskId);
     if (!task) throw notFound('task', taskId);
     if (task.status === 'completed' || task.status === 'executing' || task.status === 'handed_off') {

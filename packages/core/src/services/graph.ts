@@ -103,7 +103,8 @@ function assertEndsUnchanged(edge: GraphEdgeView, req: UpdateGraphEdgeRequest) {
   }
 }
 
-export function createGraphService({ store, config }: CoreDeps) {
+export function createGraphService(deps: CoreDeps) {
+  const { store, config } = deps;
   const maxNodes = config.graphMaxNodes ?? DEFAULT_GRAPH_MAX_NODES;
   /** Runs `fn` in one transaction behind the machine guard, recording its events as `actor`. */
   const write = <T>(
@@ -112,7 +113,7 @@ export function createGraphService({ store, config }: CoreDeps) {
     fn: (tx: Repos, audit: (e: Audit) => Promise<void>) => Promise<T>,
   ) =>
     store.transaction(async (tx) => {
-      await requireActiveMachine(tx, config, machineId);
+      await requireActiveMachine(tx, deps, machineId);
       return fn(tx, async (e) => {
         await tx.audit.record({ actor: caller.actor, ...e });
       });
@@ -120,7 +121,7 @@ export function createGraphService({ store, config }: CoreDeps) {
 
   return {
     async get(machineId: string): Promise<GraphView> {
-      await requireActiveMachine(store, config, machineId);
+      await requireActiveMachine(store, deps, machineId);
       return store.graph.getGraph(machineId);
     },
 

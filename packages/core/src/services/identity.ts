@@ -29,16 +29,57 @@ export function resolverOf(deps: Pick<CoreDeps, 'store' | 'identityResolver'>): 
   return deps.identityResolver ?? localRegistryResolver(deps.store);
 }
 
-async function resolveControllers(resolver: IdentityResolver, identityRef: string) {
-  const resolved = await resolver.resolve(identityRef);
-  if (!resolved) {
-    throw new AppError(
-      'PEAQOS_IDENTITY_UNAVAILABLE',
-      `${identityRef} is not in the local identity registry and no upstream resolver is configured`,
-      { identityRef },
-    );
+/**
+ * Asks the resolver, telling its two failures apart (context C9): a resolver that answers but does
+ * not know the identity is `null` here; one that cannot answer (network, upstream error) is 502
+ * PEAQOS_IDENTITY_UNAVAILABLE. AppErrors a resolver throws pass through as they are.
+ */
+async function tryResolve(resolver: IdentityResolver, identityRef: string) {
+  let resolved: Awaited<ReturnType<IdentityResolver['resolve']>>;
+  try {
+    resolved = await resolver.resolve(identityRef);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('PEAQOS_IDENTITY_UNAVAILABLE', `the identity resolver could not answer for ${identityRef}`, {
+      identityRef,
+    });
   }
+  if (!resolved) return null;
   return { ...resolved, controllerAddresses: resolved.controllerAddresses.map((a) => a.toLowerCase()) };
+}
+
+/** The controllers of an identity; 404 NOT_FOUND when the resolver does not know it (context C9). */
+async function resolveControllers(resolver: IdentityResolver, identityRef: string) {
+  const resolved = await tryResolve(resolver, identityRef);
+  if (!resolved) throw notFound('machine identity', identityRef);
+  return resolved;
+}
+
+/** Why a machine's stored proof no longer holds, or null while it does (context A3 corrected). */
+export async function staleProofReason(
+  repos: Pick<Repos, 'identity'>,
+  identityResolver: IdentityResolver | undefined,
+  machine: Pick<MachineView, 'id' | 'identityRef' | 'identityProof'>,
+): Promise<string | null> {
+  const proof = machine.identityProof;
+  if (!proof) return `machine ${machine.id} has no verified identity`;
+  // Inside a transaction the local registry is read through that transaction's repositories.
+  const resolved = await tryResolve(identityResolver ?? localRegistryResolver(repos), machine.identityRef);
+  if (!resolved) return `the identity ${machine.identityRef} of machine ${machine.id} no longer resolves`;
+  if (!resolved.controllerAddresses.includes(proof.signerAddress.toLowerCase())) {
+    return `${proof.signerAddress}, which verified machine ${machine.id}, is no longer a controller of ${machine.identityRef}`;
+  }
+  return null;
+}
+
+/** Re-verifies a machine's stored proof: 403 MACHINE_NOT_ACTIVATED when it no longer holds. */
+export async function assertStillVerified(
+  repos: Pick<Repos, 'identity'>,
+  identityResolver: IdentityResolver | undefined,
+  machine: Pick<MachineView, 'id' | 'identityRef' | 'identityProof'>,
+): Promise<void> {
+  const reason = await staleProofReason(repos, identityResolver, machine);
+  if (reason) throw new AppError('MACHINE_NOT_ACTIVATED', reason, { identityRef: machine.identityRef });
 }
 
 function challengeMessage(c: { identityRef: string; challengeId: string; nonce: string; expiresAt: Date }): string {

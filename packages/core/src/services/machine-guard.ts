@@ -2,16 +2,25 @@ import type { MachineView } from '@mm/contracts';
 import type { CoreConfig } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { maySee } from '../lib/request-scope.ts';
-import type { Repos } from '../ports.ts';
+import type { IdentityResolver, Repos } from '../ports.ts';
+import { assertStillVerified } from './identity.ts';
+
+/** What the guard reads besides the machine: the verification mode and who resolves identities. */
+export interface GuardDeps {
+  config: Pick<CoreConfig, 'identityVerification'>;
+  identityResolver?: IdentityResolver | undefined;
+}
 
 /**
  * The machine guard (context B9), one piece every machine-scoped route goes through:
  * unknown → 404, not `active` → 409 MACHINE_NOT_ACTIVE, unverified where verification is required
- * → 403 MACHINE_NOT_ACTIVATED.
+ * → 403 MACHINE_NOT_ACTIVATED. Under `required` the stored proof is re-verified against the resolver
+ * on every call (context A3 corrected): a rotated or removed controller closes the machine's routes
+ * (403 MACHINE_NOT_ACTIVATED); a resolver that cannot answer is 502 PEAQOS_IDENTITY_UNAVAILABLE.
  */
 export async function requireActiveMachine(
-  repos: Pick<Repos, 'machines'>,
-  config: Pick<CoreConfig, 'identityVerification'>,
+  repos: Pick<Repos, 'machines' | 'identity'>,
+  deps: GuardDeps,
   machineId: string,
 ): Promise<MachineView> {
   const machine = await repos.machines.get(machineId);
@@ -22,8 +31,11 @@ export async function requireActiveMachine(
       status: machine.status,
     });
   }
-  if (config.identityVerification === 'required' && !machine.identityProof) {
-    throw new AppError('MACHINE_NOT_ACTIVATED', `machine ${machineId} has no verified identity`);
+  if (deps.config.identityVerification === 'required') {
+    if (!machine.identityProof) {
+      throw new AppError('MACHINE_NOT_ACTIVATED', `machine ${machineId} has no verified identity`);
+    }
+    await assertStillVerified(repos, deps.identityResolver, machine);
   }
   return machine;
 }

@@ -5,7 +5,7 @@ import { AppError, notFound, validation } from '../errors.ts';
 import { maySee, ownerFilter } from '../lib/request-scope.ts';
 import { changedKeys } from '../lib/views.ts';
 import type { Repos } from '../ports.ts';
-import { verifyIdentityProof } from './identity.ts';
+import { assertStillVerified, staleProofReason, verifyIdentityProof } from './identity.ts';
 
 async function assertPoliciesExist(repos: Repos, ids: string[] | undefined): Promise<void> {
   if (!ids?.length) return;
@@ -20,6 +20,18 @@ async function assertPoliciesExist(repos: Repos, ids: string[] | undefined): Pro
 
 export function createMachineService(deps: CoreDeps) {
   const { store, config } = deps;
+  /**
+   * Under `required`, reads and updates re-verify the stored proof against the resolver (context A3
+   * corrected): a machine whose identity no longer resolves, or whose signer is no longer a
+   * controller, answers 403 MACHINE_NOT_ACTIVATED. A machine that never had a proof (created while
+   * verification was off) stays readable and may be moved out of `active`; the guard keeps it off
+   * the orchestration routes.
+   */
+  const reverify = async (repos: Repos, machine: MachineView) => {
+    if (config.identityVerification === 'required' && machine.identityProof) {
+      await assertStillVerified(repos, deps.identityResolver, machine);
+    }
+  };
   return {
     async create(input: CreateMachineRequest, caller: Caller): Promise<MachineView> {
       let identityProof: MachineView['identityProof'] = null;
@@ -74,17 +86,27 @@ export function createMachineService(deps: CoreDeps) {
     async get(id: string): Promise<MachineView> {
       const machine = await store.machines.get(id);
       if (!machine || !maySee(machine.ownerId)) throw notFound('machine', id);
+      await reverify(store, machine);
       return machine;
     },
 
-    list(query: ListQuery & { status?: MachineStatus | undefined }) {
-      return store.machines.list({ status: query.status, ownerId: ownerFilter() }, toPage(query));
+    /**
+     * Under `required` the list holds only machines whose identity resolves and whose stored proof
+     * still matches the resolver's controllers (context A3 corrected). The filter applies to each
+     * page, so a page may hold fewer than `limit` items while `nextCursor` still leads on.
+     */
+    async list(query: ListQuery & { status?: MachineStatus | undefined }) {
+      const page = await store.machines.list({ status: query.status, ownerId: ownerFilter() }, toPage(query));
+      if (config.identityVerification !== 'required') return page;
+      const verdicts = await Promise.all(page.items.map((m) => staleProofReason(store, deps.identityResolver, m)));
+      return { ...page, items: page.items.filter((_, i) => verdicts[i] === null) };
     },
 
     async update(id: string, input: UpdateMachineRequest, caller: Caller): Promise<MachineView> {
       return store.transaction(async (tx) => {
         const current = await tx.machines.get(id);
         if (!current || !maySee(current.ownerId)) throw notFound('machine', id);
+        await reverify(tx, current);
         if (input.identityRef !== undefined && input.identityRef !== current.identityRef) {
           if (config.identityVerification === 'required' || current.identityProof) {
             throw new AppError('MACHINE_IDENTITY_IMMUTABLE', 'identityRef cannot change once verified');

@@ -123,7 +123,8 @@ export async function upsertEndpointIn(
   return result;
 }
 
-export function createRuntimeEndpointService({ store, config, secrets, clock }: CoreDeps) {
+export function createRuntimeEndpointService(deps: CoreDeps) {
+  const { store, config, secrets, clock } = deps;
   return {
     /**
      * Turns endpoints whose lease lapsed `unreachable` (context B9), set-based: each batch is one
@@ -159,12 +160,12 @@ export function createRuntimeEndpointService({ store, config, secrets, clock }: 
     },
 
     async list(machineId: string, query: ListQuery) {
-      await requireActiveMachine(store, config, machineId);
+      await requireActiveMachine(store, deps, machineId);
       return store.endpoints.list(machineId, toPage(query));
     },
 
     async get(machineId: string, providerKey: string): Promise<RuntimeEndpointView> {
-      await requireActiveMachine(store, config, machineId);
+      await requireActiveMachine(store, deps, machineId);
       const endpoint = await store.endpoints.get(machineId, providerKey.toLowerCase());
       if (!endpoint) throw notFound('runtime endpoint', providerKey.toLowerCase());
       return endpoint;
@@ -172,7 +173,7 @@ export function createRuntimeEndpointService({ store, config, secrets, clock }: 
 
     async upsert(machineId: string, providerKey: string, input: UpsertRuntimeEndpointRequest, caller: Caller) {
       return store.transaction(async (tx) => {
-        await requireActiveMachine(tx, config, machineId);
+        await requireActiveMachine(tx, deps, machineId);
         const write = endpointWrite(
           providerKey,
           input,
@@ -190,7 +191,7 @@ export function createRuntimeEndpointService({ store, config, secrets, clock }: 
     async delete(machineId: string, providerKey: string, caller: Caller): Promise<void> {
       const key = providerKey.toLowerCase();
       await store.transaction(async (tx) => {
-        await requireActiveMachine(tx, config, machineId);
+        await requireActiveMachine(tx, deps, machineId);
         const endpoint = await tx.endpoints.get(machineId, key);
         if (!endpoint) throw notFound('runtime endpoint', key);
         await tx.endpoints.delete(machineId, key);

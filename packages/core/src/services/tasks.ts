@@ -11,7 +11,7 @@ import type {
   TaskView,
 } from '@mm/contracts';
 import { MAX_CANDIDATES, TASK_ACTIONS, taskAllows } from '@mm/contracts';
-import type { Caller, CoreConfig, CoreDeps } from '../deps.ts';
+import type { Caller, CoreDeps } from '../deps.ts';
 import { SYSTEM_ACTOR, toPage } from '../deps.ts';
 import { discover, fallbackChainOf } from '../engine/discovery.ts';
 import type { DiscoveryResult } from '../engine/discovery.ts';
@@ -20,6 +20,7 @@ import type { Repos } from '../ports.ts';
 import { createExecutionTracker, executeTask, recoverInterruptedRuns } from './execute.ts';
 import { maySee } from '../lib/request-scope.ts';
 import { requireActiveMachine } from './machine-guard.ts';
+import type { GuardDeps } from './machine-guard.ts';
 
 export type TaskServiceDeps = CoreDeps;
 
@@ -46,12 +47,12 @@ export type CreateTaskInput = CreateTaskRequest & { machineId: string };
  */
 export async function createTaskIn(
   tx: Repos,
-  config: Pick<CoreConfig, 'identityVerification'>,
+  deps: GuardDeps,
   req: CreateTaskInput,
   caller: Caller,
 ): Promise<TaskView> {
   const { machineId } = req;
-  await requireActiveMachine(tx, config, machineId);
+  await requireActiveMachine(tx, deps, machineId);
   const preferred = req.constraints?.preferredSkillKeys;
   if (preferred?.length) {
     const known = new Set((await tx.catalogue.listSkills()).map((s) => s.key));
@@ -130,23 +131,23 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   return {
     create(req: CreateTaskInput, caller: Caller): Promise<TaskView> {
-      return store.transaction((tx) => createTaskIn(tx, config, req, caller));
+      return store.transaction((tx) => createTaskIn(tx, deps, req, caller));
     },
 
     async list(machineId: string, query: ListQuery & { status?: TaskStatus | undefined }) {
-      await requireActiveMachine(store, config, machineId);
+      await requireActiveMachine(store, deps, machineId);
       return store.tasks.list(machineId, { status: query.status }, toPage(query));
     },
 
     async get(machineId: string, taskId: string): Promise<TaskView> {
-      await requireActiveMachine(store, config, machineId);
+      await requireActiveMachine(store, deps, machineId);
       return loadTask(store, machineId, taskId);
     },
 
     async discover(req: DiscoverTaskRequest & TaskRef, caller: Caller): Promise<DiscoverTaskResponse> {
       const { machineId, taskId } = req;
       return store.transaction(async (tx) => {
-        const machine = await requireActiveMachine(tx, config, machineId);
+        const machine = await requireActiveMachine(tx, deps, machineId);
         const task = await loadTask(tx, machineId, taskId);
         assertAllows(task, 'discover');
         const result = await runDiscovery(tx, machine, task, req);
@@ -173,7 +174,7 @@ export function createTaskService(deps: TaskServiceDeps) {
     async resolve(req: DiscoverTaskRequest & TaskRef, caller: Caller): Promise<ResolveTaskResponse> {
       const { machineId, taskId } = req;
       return store.transaction(async (tx) => {
-        const machine = await requireActiveMachine(tx, config, machineId);
+        const machine = await requireActiveMachine(tx, deps, machineId);
         const task = await loadTask(tx, machineId, taskId);
         assertAllows(task, 'resolve');
         const result = await runDiscovery(tx, machine, task, req);
@@ -220,7 +221,11 @@ export function createTaskService(deps: TaskServiceDeps) {
     },
 
     execute(req: ExecuteTaskRequest & TaskRef, caller: Caller) {
-      return executeTask({ store, config, clock, secrets: deps.secrets, runtime, tracker }, req, caller);
+      return executeTask(
+        { store, config, clock, secrets: deps.secrets, runtime, identityResolver: deps.identityResolver, tracker },
+        req,
+        caller,
+      );
     },
 
     /** Settles runs whose claim lapsed (crash, kill, deploy); see `recoverInterruptedRuns`. */
@@ -232,12 +237,12 @@ export function createTaskService(deps: TaskServiceDeps) {
     executions: tracker,
 
     async listRoutes(machineId: string, query: ListQuery & { taskId?: string | undefined }) {
-      await requireActiveMachine(store, config, machineId);
+      await requireActiveMachine(store, deps, machineId);
       return store.routes.list(machineId, { taskId: query.taskId }, toPage(query));
     },
 
     async listOutcomes(machineId: string, query: ListQuery & { taskId?: string | undefined }) {
-      await requireActiveMachine(store, config, machineId);
+      await requireActiveMachine(store, deps, machineId);
       return store.outcomes.list(machineId, { taskId: query.taskId }, toPage(query));
     },
 
@@ -251,7 +256,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         taskId?: string | undefined;
       },
     ) {
-      await requireActiveMachine(store, config, query.machineId);
+      await requireActiveMachine(store, deps, query.machineId);
       const { limit, cursor, ...filter } = query;
       return store.runs.list(
         { ...filter, executionMode: filter.executionMode ?? undefined },

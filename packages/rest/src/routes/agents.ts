@@ -25,6 +25,7 @@ export const agentsRoutes = [
   route({
     method: 'POST',
     path: '/machines/:machineId/agents/enrollment',
+    procedure: 'agents.enroll',
     tag: 'agents',
     summary: 'Enrol a runtime agent; the agentToken is returned once',
     params: zMachineIdParams,
@@ -39,6 +40,7 @@ export const agentsRoutes = [
   route({
     method: 'GET',
     path: '/machines/:machineId/agents',
+    procedure: 'agents.list',
     tag: 'agents',
     summary: 'List the agents of a machine',
     params: zMachineIdParams,
@@ -51,6 +53,7 @@ export const agentsRoutes = [
   route({
     method: 'GET',
     path: '/machines/:machineId/agents/:agentId',
+    procedure: 'agents.get',
     tag: 'agents',
     summary: 'Get an agent',
     params: zAgentParams,
@@ -62,6 +65,7 @@ export const agentsRoutes = [
   route({
     method: 'POST',
     path: '/machines/:machineId/agents/:agentId/revoke',
+    procedure: 'agents.revoke',
     tag: 'agents',
     summary: 'Revoke an agent; its later heartbeats answer AGENT_PAIRING_INACTIVE',
     params: zAgentParams,
@@ -75,6 +79,7 @@ export const agentsRoutes = [
   route({
     method: 'POST',
     path: '/machine-agents/heartbeat',
+    procedure: 'agents.heartbeat',
     tag: 'agents',
     summary: 'Heartbeat of a runtime agent: renews it and upserts its endpoints with a lease',
     body: zHeartbeatRequest,

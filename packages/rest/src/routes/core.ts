@@ -25,16 +25,19 @@ export const machineRoutes = [
   route({
     method: 'GET',
     path: '/machines',
+    procedure: 'machines.list',
     tag: 'machines',
     summary: 'List machines',
     query: zListQuery.extend(zMachineListQuery.shape),
     status: 200,
     response: list(zMachineView),
+    errors: ['VALIDATION_ERROR', 'PEAQOS_IDENTITY_UNAVAILABLE'],
     handle: ({ services, query }) => services.machines.list(query),
   }),
   route({
     method: 'POST',
     path: '/machines',
+    procedure: 'machines.create',
     tag: 'machines',
     summary: 'Create a machine',
     body: zCreateMachineRequest,
@@ -47,30 +50,40 @@ export const machineRoutes = [
       'MACHINE_IDENTITY_PROOF_INVALID',
       'MACHINE_IDENTITY_PROOF_EXPIRED',
       'PEAQOS_IDENTITY_UNAVAILABLE',
+      'NOT_FOUND',
     ],
     handle: async ({ services, body, caller }) => ({ item: await services.machines.create(body, caller) }),
   }),
   route({
     method: 'GET',
     path: '/machines/:machineId',
+    procedure: 'machines.get',
     tag: 'machines',
     summary: 'Get a machine',
     params: zMachineIdParams,
     status: 200,
     response: item(zMachineView),
-    errors: ['NOT_FOUND'],
+    errors: ['NOT_FOUND', 'VALIDATION_ERROR', 'MACHINE_NOT_ACTIVATED', 'PEAQOS_IDENTITY_UNAVAILABLE'],
     handle: async ({ services, params }) => ({ item: await services.machines.get(params.machineId) }),
   }),
   route({
     method: 'PATCH',
     path: '/machines/:machineId',
+    procedure: 'machines.update',
     tag: 'machines',
     summary: 'Update a machine',
     params: zMachineIdParams,
     body: zUpdateMachineRequest,
     status: 200,
     response: item(zMachineView),
-    errors: ['NOT_FOUND', 'VALIDATION_ERROR', 'MACHINE_IDENTITY_IMMUTABLE', 'MACHINE_IDENTITY_EXISTS'],
+    errors: [
+      'NOT_FOUND',
+      'VALIDATION_ERROR',
+      'MACHINE_IDENTITY_IMMUTABLE',
+      'MACHINE_IDENTITY_EXISTS',
+      'MACHINE_NOT_ACTIVATED',
+      'PEAQOS_IDENTITY_UNAVAILABLE',
+    ],
     handle: async ({ services, params, body, caller }) => ({
       item: await services.machines.update(params.machineId, body, caller),
     }),
@@ -81,6 +94,7 @@ export const catalogueRoutes = [
   route({
     method: 'GET',
     path: '/skills',
+    procedure: 'catalogue.listSkills',
     tag: 'catalogue',
     summary: 'List skills',
     query: zListQuery,
@@ -91,6 +105,7 @@ export const catalogueRoutes = [
   route({
     method: 'PUT',
     path: '/skills/:skillKey',
+    procedure: 'catalogue.upsertSkill',
     tag: 'catalogue',
     summary: 'Create or replace a skill (201 create, 200 replace)',
     params: zSkillKeyParams,
@@ -106,6 +121,7 @@ export const catalogueRoutes = [
   route({
     method: 'GET',
     path: '/market/services',
+    procedure: 'catalogue.listServices',
     tag: 'catalogue',
     summary: 'List catalogue services',
     query: zListQuery.extend(zServiceListQuery.shape),
@@ -116,6 +132,7 @@ export const catalogueRoutes = [
   route({
     method: 'GET',
     path: '/market/services/:serviceId',
+    procedure: 'catalogue.getService',
     tag: 'catalogue',
     summary: 'Get a catalogue service',
     params: zServiceIdParams,
@@ -127,6 +144,7 @@ export const catalogueRoutes = [
   route({
     method: 'PUT',
     path: '/market/services/:serviceId',
+    procedure: 'catalogue.upsertService',
     tag: 'catalogue',
     summary: 'Create or replace a catalogue service (201 create, 200 replace)',
     params: zServiceIdParams,
@@ -146,6 +164,7 @@ export const runtimeEndpointRoutes = [
   route({
     method: 'GET',
     path: '/machines/:machineId/runtime-endpoints',
+    procedure: 'runtimeEndpoints.list',
     tag: 'runtime-endpoints',
     summary: 'List runtime endpoints',
     params: zMachineIdParams,
@@ -158,6 +177,7 @@ export const runtimeEndpointRoutes = [
   route({
     method: 'GET',
     path: '/machines/:machineId/runtime-endpoints/:providerKey',
+    procedure: 'runtimeEndpoints.get',
     tag: 'runtime-endpoints',
     summary: 'Get a runtime endpoint',
     params: zRuntimeEndpointParams,
@@ -171,6 +191,7 @@ export const runtimeEndpointRoutes = [
   route({
     method: 'PUT',
     path: '/machines/:machineId/runtime-endpoints/:providerKey',
+    procedure: 'runtimeEndpoints.upsert',
     tag: 'runtime-endpoints',
     summary: 'Upsert a manual runtime endpoint (201 create, 200 update)',
     params: zRuntimeEndpointParams,
@@ -192,6 +213,7 @@ export const runtimeEndpointRoutes = [
   route({
     method: 'DELETE',
     path: '/machines/:machineId/runtime-endpoints/:providerKey',
+    procedure: 'runtimeEndpoints.delete',
     tag: 'runtime-endpoints',
     summary: 'Delete a runtime endpoint',
     params: zRuntimeEndpointParams,
@@ -206,6 +228,7 @@ export const auditRoutes = [
   route({
     method: 'GET',
     path: '/audit-events',
+    procedure: 'audit.list',
     tag: 'audit',
     summary: 'List audit events, newest first',
     query: zListQuery.extend(zAuditListQuery.shape),

@@ -9,6 +9,7 @@ import {
   zGraphView,
   zMachineIdParams,
   zNodeParams,
+  zUpdateGraphEdgeDocumented,
   zUpdateGraphEdgeRequest,
   zUpdateGraphNodeRequest,
 } from '@mm/contracts';
@@ -20,6 +21,7 @@ export const graphRoutes = [
   route({
     method: 'GET',
     path: '/machines/:machineId/graph',
+    procedure: 'graph.get',
     tag: 'graph',
     summary: 'Get the graph of a machine',
     params: zMachineIdParams,
@@ -31,6 +33,7 @@ export const graphRoutes = [
   route({
     method: 'POST',
     path: '/machines/:machineId/graph/nodes',
+    procedure: 'graph.createNode',
     tag: 'graph',
     summary: 'Create a graph node',
     params: zMachineIdParams,
@@ -45,6 +48,7 @@ export const graphRoutes = [
   route({
     method: 'PATCH',
     path: '/machines/:machineId/graph/nodes',
+    procedure: 'graph.moveNodes',
     tag: 'graph',
     summary: 'Move many nodes at once (our addition: auto-layout); answers the moved nodes',
     params: zMachineIdParams,
@@ -59,6 +63,7 @@ export const graphRoutes = [
   route({
     method: 'PATCH',
     path: '/machines/:machineId/graph/nodes/:nodeId',
+    procedure: 'graph.updateNode',
     tag: 'graph',
     summary: 'Update a graph node (data is shallow-merged; If-Match or expectedVersion for optimistic concurrency)',
     params: zNodeParams,
@@ -66,6 +71,7 @@ export const graphRoutes = [
     status: 200,
     response: item(zGraphNodeView),
     errors: VERSIONED,
+    versioned: true,
     handle: async ({ services, params, body, caller, headers }) => ({
       item: await services.graph.updateNode(
         params.machineId,
@@ -78,12 +84,14 @@ export const graphRoutes = [
   route({
     method: 'DELETE',
     path: '/machines/:machineId/graph/nodes/:nodeId',
+    procedure: 'graph.deleteNode',
     tag: 'graph',
     summary: 'Delete a graph node and its edges (If-Match or expectedVersion for optimistic concurrency)',
     params: zNodeParams,
     body: zDeleteGraphElementRequest,
     status: 204,
     errors: VERSIONED,
+    versioned: true,
     handle: ({ services, params, caller, body, headers }) =>
       services.graph.deleteNode(params.machineId, params.nodeId, caller, {
         expectedVersion: expectedVersionOf(headers, body.expectedVersion),
@@ -92,6 +100,7 @@ export const graphRoutes = [
   route({
     method: 'POST',
     path: '/machines/:machineId/graph/edges',
+    procedure: 'graph.createEdge',
     tag: 'graph',
     summary: 'Create a graph edge between two nodes of the machine',
     params: zMachineIdParams,
@@ -106,13 +115,17 @@ export const graphRoutes = [
   route({
     method: 'PATCH',
     path: '/machines/:machineId/graph/edges/:edgeId',
+    procedure: 'graph.updateEdge',
     tag: 'graph',
     summary: 'Update a graph edge (type, label, data; data is shallow-merged; If-Match or expectedVersion)',
     params: zEdgeParams,
     body: zUpdateGraphEdgeRequest,
+    // Its ends cannot change (context B9): accepted when unchanged, never advertised.
+    documentedBody: zUpdateGraphEdgeDocumented,
     status: 200,
     response: item(zGraphEdgeView),
     errors: VERSIONED,
+    versioned: true,
     handle: async ({ services, params, body, caller, headers }) => ({
       item: await services.graph.updateEdge(
         params.machineId,
@@ -125,12 +138,14 @@ export const graphRoutes = [
   route({
     method: 'DELETE',
     path: '/machines/:machineId/graph/edges/:edgeId',
+    procedure: 'graph.deleteEdge',
     tag: 'graph',
     summary: 'Delete a graph edge (If-Match or expectedVersion for optimistic concurrency)',
     params: zEdgeParams,
     body: zDeleteGraphElementRequest,
     status: 204,
     errors: VERSIONED,
+    versioned: true,
     handle: ({ services, params, caller, body, headers }) =>
       services.graph.deleteEdge(params.machineId, params.edgeId, caller, {
         expectedVersion: expectedVersionOf(headers, body.expectedVersion),

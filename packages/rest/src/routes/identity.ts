@@ -12,18 +12,20 @@ export const identityRoutes = [
   route({
     method: 'POST',
     path: '/machine-identity/challenges',
+    procedure: 'identity.createChallenge',
     tag: 'machine-identity',
     summary: 'Issue a one-time EIP-191 challenge for an identity (valid 5 minutes)',
     body: zCreateIdentityChallengeRequest,
     status: 201,
-    // Top-level fields, as the published API answers (context A3), not `{item}`.
-    response: zIdentityChallengeView,
-    errors: ['VALIDATION_ERROR', 'PEAQOS_IDENTITY_UNAVAILABLE'],
-    handle: ({ services, body, caller }) => services.identity.createChallenge(body, caller),
+    // `{item}`, an ItemResponse like every other answer (context A3, corrected).
+    response: item(zIdentityChallengeView),
+    errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'PEAQOS_IDENTITY_UNAVAILABLE'],
+    handle: async ({ services, body, caller }) => ({ item: await services.identity.createChallenge(body, caller) }),
   }),
   route({
     method: 'GET',
     path: '/machine-identity/registry/:identityRef',
+    procedure: 'identity.getController',
     tag: 'machine-identity',
     summary: 'Get the controller addresses the local identity registry holds for an identity',
     params: zIdentityRefParams,
@@ -35,6 +37,7 @@ export const identityRoutes = [
   route({
     method: 'PUT',
     path: '/machine-identity/registry/:identityRef',
+    procedure: 'identity.putController',
     tag: 'machine-identity',
     summary: 'Set the controller addresses of an identity in the local registry (201 create, 200 replace)',
     params: zIdentityRefParams,

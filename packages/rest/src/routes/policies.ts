@@ -6,6 +6,7 @@ export const policiesRoutes = [
   route({
     method: 'GET',
     path: '/policies',
+    procedure: 'policies.list',
     tag: 'policies',
     summary: 'List policies',
     query: zListQuery,
@@ -17,6 +18,7 @@ export const policiesRoutes = [
   route({
     method: 'POST',
     path: '/policies',
+    procedure: 'policies.create',
     tag: 'policies',
     summary: 'Create a policy',
     body: zCreatePolicyRequest,
@@ -28,6 +30,7 @@ export const policiesRoutes = [
   route({
     method: 'GET',
     path: '/policies/:policyId',
+    procedure: 'policies.get',
     tag: 'policies',
     summary: 'Get a policy',
     params: zPolicyParams,
@@ -39,6 +42,7 @@ export const policiesRoutes = [
   route({
     method: 'PATCH',
     path: '/policies/:policyId',
+    procedure: 'policies.update',
     tag: 'policies',
     summary: 'Update a policy (named arrays are replaced)',
     params: zPolicyParams,
@@ -53,6 +57,7 @@ export const policiesRoutes = [
   route({
     method: 'DELETE',
     path: '/policies/:policyId',
+    procedure: 'policies.delete',
     tag: 'policies',
     summary: 'Delete a policy and remove it from every machine that names it',
     params: zPolicyParams,

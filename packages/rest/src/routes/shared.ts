@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@mm/contracts';
 import { AppError } from '@mm/core';
 import { z } from 'zod';
 
@@ -8,10 +9,17 @@ export const item = <T extends z.ZodType>(s: T) => z.object({ item: s });
 export const list = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s), nextCursor: z.string().optional() });
 
 /** What the machine guard (context B9) and input validation can answer on a machine-scoped route. */
-export const GUARD = ['NOT_FOUND', 'MACHINE_NOT_ACTIVE', 'MACHINE_NOT_ACTIVATED', 'VALIDATION_ERROR'];
+export const GUARD: ErrorCode[] = [
+  'NOT_FOUND',
+  'MACHINE_NOT_ACTIVE',
+  'MACHINE_NOT_ACTIVATED',
+  'VALIDATION_ERROR',
+  // Under verification `required` the guard re-verifies the identity (context A3 corrected, C9).
+  'PEAQOS_IDENTITY_UNAVAILABLE',
+];
 
 /** Writes that take `If-Match` / `expectedVersion`. */
-export const VERSIONED = [...GUARD, 'VERSION_CONFLICT'];
+export const VERSIONED: ErrorCode[] = [...GUARD, 'VERSION_CONFLICT'];
 
 /**
  * The version a write was based on: the `If-Match` header (`3`, `"3"` or `W/"3"`) or the body's

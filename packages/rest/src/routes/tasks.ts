@@ -4,6 +4,7 @@ import {
   zDiscoverTaskRequest,
   zDiscoverTaskResponse,
   zExecuteTaskRequest,
+  zExecuteTaskFailure,
   zExecuteTaskResponse,
   zGetRunResponse,
   zListQuery,
@@ -26,6 +27,7 @@ export const tasksRoutes: RouteDef[] = [
   route({
     method: 'GET',
     path: '/machines/:machineId/tasks',
+    procedure: 'tasks.list',
     tag: 'tasks',
     summary: 'List tasks',
     params: zMachineIdParams,
@@ -38,6 +40,7 @@ export const tasksRoutes: RouteDef[] = [
   route({
     method: 'POST',
     path: '/machines/:machineId/tasks',
+    procedure: 'tasks.create',
     tag: 'tasks',
     summary: 'Create a task (queued)',
     params: zMachineIdParams,
@@ -52,6 +55,7 @@ export const tasksRoutes: RouteDef[] = [
   route({
     method: 'GET',
     path: '/machines/:machineId/tasks/:taskId',
+    procedure: 'tasks.get',
     tag: 'tasks',
     summary: 'Get a task',
     params: zTaskParams,
@@ -63,6 +67,7 @@ export const tasksRoutes: RouteDef[] = [
   route({
     method: 'POST',
     path: '/machines/:machineId/tasks/:taskId/discover',
+    procedure: 'tasks.discover',
     tag: 'tasks',
     summary: 'Discover candidates for a task (read-only on the task)',
     params: zTaskParams,
@@ -75,6 +80,7 @@ export const tasksRoutes: RouteDef[] = [
   route({
     method: 'POST',
     path: '/machines/:machineId/tasks/:taskId/resolve',
+    procedure: 'tasks.resolve',
     tag: 'tasks',
     summary: 'Pick a route and persist it',
     params: zTaskParams,
@@ -87,6 +93,7 @@ export const tasksRoutes: RouteDef[] = [
   route({
     method: 'POST',
     path: '/machines/:machineId/tasks/:taskId/execute',
+    procedure: 'tasks.execute',
     tag: 'tasks',
     summary: 'Execute the resolved route (502/503/504 carry the records beside the error)',
     params: zTaskParams,
@@ -101,11 +108,13 @@ export const tasksRoutes: RouteDef[] = [
       'RUNTIME_UNREACHABLE',
       'RUNTIME_TIMEOUT',
     ],
+    failure: { codes: ['RUNTIME_ERROR', 'RUNTIME_UNREACHABLE', 'RUNTIME_TIMEOUT'], schema: zExecuteTaskFailure },
     handle: ({ services, params, body, caller }) => services.tasks.execute({ ...body, ...params }, caller),
   }),
   route({
     method: 'GET',
     path: '/machines/:machineId/routes',
+    procedure: 'tasks.listRoutes',
     tag: 'runs',
     summary: 'List routes',
     params: zMachineIdParams,
@@ -118,6 +127,7 @@ export const tasksRoutes: RouteDef[] = [
   route({
     method: 'GET',
     path: '/machines/:machineId/outcomes',
+    procedure: 'tasks.listOutcomes',
     tag: 'runs',
     summary: 'List outcomes',
     params: zMachineIdParams,
@@ -130,6 +140,7 @@ export const tasksRoutes: RouteDef[] = [
   route({
     method: 'GET',
     path: '/runs',
+    procedure: 'tasks.listRuns',
     tag: 'runs',
     summary: 'List runs of a machine (machineId required)',
     query: zRunListQuery.extend(zListQuery.shape),
@@ -141,6 +152,7 @@ export const tasksRoutes: RouteDef[] = [
   route({
     method: 'GET',
     path: '/runs/:runId',
+    procedure: 'tasks.getRun',
     tag: 'runs',
     summary: 'Get a run and its outcome',
     params: zRunParams,

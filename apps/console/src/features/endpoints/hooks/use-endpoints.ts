@@ -10,7 +10,8 @@ export function useUpsertEndpoint(machineId: string) {
   const utils = trpc.useUtils();
   const toast = useToast();
   return trpc.runtimeEndpoints.upsert.useMutation({
-    onSuccess: async ({ item }) => {
+    // The mutation answers the view (docs/api.md "tRPC answers").
+    onSuccess: async (item) => {
       toast({ message: `Endpoint ${item.providerKey} saved` });
       utils.runtimeEndpoints.get.setData({ machineId, providerKey: item.providerKey }, item);
       await utils.runtimeEndpoints.list.invalidate({ machineId });
