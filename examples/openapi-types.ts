@@ -722,6 +722,7 @@ export interface components {
     AuditEventRecord: {
       id: string;
       actor: string;
+      principal: string;
       type: string;
       resourceType: string;
       resourceId: string;
@@ -2639,6 +2640,24 @@ export interface operations {
           };
         };
       };
+      /** @description Forbidden: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'FORBIDDEN';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
       /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
       413: {
         headers: {
@@ -2898,6 +2917,24 @@ export interface operations {
             error: {
               /** @enum {string} */
               code: 'API_KEY_REQUIRED' | 'API_KEY_INVALID';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Forbidden: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'FORBIDDEN';
               message: string;
               details?: {
                 [key: string]: unknown;
@@ -3293,6 +3330,24 @@ export interface operations {
             error: {
               /** @enum {string} */
               code: 'API_KEY_REQUIRED' | 'API_KEY_INVALID';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Forbidden: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'FORBIDDEN';
               message: string;
               details?: {
                 [key: string]: unknown;

@@ -113,6 +113,7 @@ export const catalogueRoutes = [
     status: 200,
     upsert: true,
     response: item(zSkillView),
+    errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
     handle: async ({ services, params, body, caller }) => {
       const { item, created } = await services.catalogue.upsertSkill(params.skillKey, body, caller);
       return withStatus(created ? 201 : 200, { item });
@@ -152,7 +153,7 @@ export const catalogueRoutes = [
     status: 200,
     upsert: true,
     response: item(zCatalogServiceView),
-    errors: ['VALIDATION_ERROR'],
+    errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
     handle: async ({ services, params, body, caller }) => {
       const { item, created } = await services.catalogue.upsertService(params.serviceId, body, caller);
       return withStatus(created ? 201 : 200, { item });

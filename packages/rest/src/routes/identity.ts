@@ -45,7 +45,7 @@ export const identityRoutes = [
     status: 200,
     upsert: true,
     response: item(zIdentityControllerView),
-    errors: ['VALIDATION_ERROR'],
+    errors: ['VALIDATION_ERROR', 'FORBIDDEN'],
     handle: async ({ services, params, body, caller }) => {
       const { item, created } = await services.identity.putControllers(params.identityRef, body, caller);
       return withStatus(created ? 201 : 200, { item });
