@@ -100,11 +100,13 @@ describeEachDb('audit events', (get) => {
     for (let i = 1; i < items.length; i++) {
       expect(Date.parse(items[i - 1]!.createdAt)).toBeGreaterThanOrEqual(Date.parse(items[i]!.createdAt));
     }
+    // The reference's fields, plus the additive `principal` (context C3).
     expect(Object.keys(items[0]!).sort()).toEqual([
       'actor',
       'createdAt',
       'id',
       'payload',
+      'principal',
       'resourceId',
       'resourceType',
       'type',

@@ -323,8 +323,12 @@ describeEachDb('http surface', (get) => {
       expect(res.statusCode).toBe(201);
       const item = json<{ item: MachineView }>(res).item;
       expect(item.ownerId).toBe('alice');
+      expect(
+        (await a().inject({ url: `/api/v1/machines/${item.id}`, headers: { 'x-api-key': 'k1' } })).statusCode,
+      ).toBe(200);
+      // Another owner does not see it (context C3: existence is not revealed).
       const got = await a().inject({ url: `/api/v1/machines/${item.id}`, headers: { 'x-api-key': 'k2' } });
-      expect(got.statusCode).toBe(200);
+      expect(got.statusCode).toBe(404);
       const bob = await a().inject({
         method: 'POST',
         url: '/api/v1/machines',

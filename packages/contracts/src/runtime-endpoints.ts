@@ -31,11 +31,14 @@ export const zProbePath = str(LIMITS.url).regex(/^\/[^\s?#]*$/, 'must be a path 
  */
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-export const zAuthToken = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
-  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters (CR, LF, NUL, tab or other C0/DEL)');
+export const zAuthToken = checkChars(
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(LIMITS.url, `must be at most ${LIMITS.url} characters`)
+    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters (CR, LF, NUL, tab or other C0/DEL)'),
+  'line',
+);
 
 const endpointFields = {
   endpointBaseUrl: zEndpointBaseUrl,
