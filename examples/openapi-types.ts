@@ -3446,6 +3446,7 @@ export interface operations {
       query?: {
         limit?: number;
         cursor?: string;
+        includeInactive?: boolean | ('true' | 'false');
       };
       header?: never;
       path: {
@@ -3626,7 +3627,9 @@ export interface operations {
   };
   runtimeEndpoints_get: {
     parameters: {
-      query?: never;
+      query?: {
+        includeInactive?: boolean | ('true' | 'false');
+      };
       header?: never;
       path: {
         machineId: string;
@@ -4435,6 +4438,7 @@ export interface operations {
       query?: {
         limit?: number;
         cursor?: string;
+        includeInactive?: boolean | ('true' | 'false');
       };
       header?: never;
       path: {
@@ -4615,7 +4619,9 @@ export interface operations {
   };
   agents_get: {
     parameters: {
-      query?: never;
+      query?: {
+        includeInactive?: boolean | ('true' | 'false');
+      };
       header?: never;
       path: {
         machineId: string;
@@ -5172,7 +5178,9 @@ export interface operations {
   };
   graph_get: {
     parameters: {
-      query?: never;
+      query?: {
+        includeInactive?: boolean | ('true' | 'false');
+      };
       header?: never;
       path: {
         machineId: string;
@@ -6894,6 +6902,7 @@ export interface operations {
         limit?: number;
         cursor?: string;
         status?: components['schemas']['TaskStatus'];
+        includeInactive?: boolean | ('true' | 'false');
       };
       header?: never;
       path: {
@@ -7293,7 +7302,9 @@ export interface operations {
   };
   tasks_get: {
     parameters: {
-      query?: never;
+      query?: {
+        includeInactive?: boolean | ('true' | 'false');
+      };
       header?: never;
       path: {
         machineId: string;
@@ -8144,6 +8155,7 @@ export interface operations {
         limit?: number;
         cursor?: string;
         taskId?: string;
+        includeInactive?: boolean | ('true' | 'false');
       };
       header?: never;
       path: {
@@ -8328,6 +8340,7 @@ export interface operations {
         limit?: number;
         cursor?: string;
         taskId?: string;
+        includeInactive?: boolean | ('true' | 'false');
       };
       header?: never;
       path: {
@@ -8517,6 +8530,7 @@ export interface operations {
         taskId?: string;
         limit?: number;
         cursor?: string;
+        includeInactive?: boolean | ('true' | 'false');
       };
       header?: never;
       path?: never;

@@ -334,7 +334,7 @@ describeEachDb('machines', (get) => {
     }
     const badRef = await trpcError(trpc.machines.create({ displayName: 'C', identityRef: 'nope' }));
     expect(badRef.code).toBe('BAD_REQUEST');
-    expect(Object.keys(((badRef.cause as AppError).details?.fields ?? {}) as object)).toContain('identityRef');
+    expect(Object.keys((badRef.cause as AppError).details?.fields ?? {})).toContain('identityRef');
   });
 
   it('tRPC over HTTP: the error formatter puts appCode and the HTTP status in data', async () => {

@@ -260,3 +260,16 @@ export interface ItemResponse<T> {
 }
 
 export const zMachineParams = z.object({ machineId: zId });
+
+/**
+ * Inspection of machines that are not active (context C8): reads of a machine's resources accept
+ * `includeInactive=true` (REST query parameter, tRPC input field). Writes stay guarded.
+ */
+export const zInspect = z.object({
+  includeInactive: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+      message: 'must be true or false',
+    })
+    .optional(),
+});
+export type Inspect = { includeInactive?: boolean | undefined };

@@ -4,6 +4,7 @@ import {
   zHeartbeatRequest,
   zListQuery,
   zMachineIdParams,
+  zInspect,
 } from '@mm/contracts';
 import { procedureWith, publicProcedure, router } from '../trpc.ts';
 
@@ -12,10 +13,12 @@ export const agentsRouter = router({
     const { machineId, ...body } = input;
     return ctx.services.agents.enroll(machineId, body, ctx.caller);
   }),
-  list: procedureWith(zMachineIdParams.extend(zListQuery.shape)).query(({ ctx, input }) =>
+  list: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zInspect.shape)).query(({ ctx, input }) =>
     ctx.services.agents.list(input.machineId, input),
   ),
-  get: procedureWith(zAgentParams).query(({ ctx, input }) => ctx.services.agents.get(input.machineId, input.agentId)),
+  get: procedureWith(zAgentParams.extend(zInspect.shape)).query(({ ctx, input }) =>
+    ctx.services.agents.get(input.machineId, input.agentId, input),
+  ),
   revoke: procedureWith(zAgentParams).mutation(({ ctx, input }) =>
     ctx.services.agents.revoke(input.machineId, input.agentId, ctx.caller),
   ),

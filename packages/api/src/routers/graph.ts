@@ -8,12 +8,15 @@ import {
   zNodeParams,
   zUpdateGraphEdgeRequest,
   zUpdateGraphNodeRequest,
+  zInspect,
 } from '@mm/contracts';
 import { procedureWith, router } from '../trpc.ts';
 
 /** Mutations answer the view; deletes answer nothing (docs/api.md "tRPC answers"). */
 export const graphRouter = router({
-  get: procedureWith(zMachineIdParams).query(({ ctx, input }) => ctx.services.graph.get(input.machineId)),
+  get: procedureWith(zMachineIdParams.extend(zInspect.shape)).query(({ ctx, input }) =>
+    ctx.services.graph.get(input.machineId, input),
+  ),
   createNode: procedureWith(zMachineIdParams.extend(zCreateGraphNodeRequest.shape)).mutation(({ ctx, input }) => {
     const { machineId, ...body } = input;
     return ctx.services.graph.createNode(machineId, body, ctx.caller);

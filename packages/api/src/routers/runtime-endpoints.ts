@@ -1,12 +1,18 @@
-import { zListQuery, zMachineIdParams, zRuntimeEndpointParams, zUpsertRuntimeEndpointRequest } from '@mm/contracts';
+import {
+  zListQuery,
+  zMachineIdParams,
+  zRuntimeEndpointParams,
+  zUpsertRuntimeEndpointRequest,
+  zInspect,
+} from '@mm/contracts';
 import { procedureWith, router } from '../trpc.ts';
 
 export const runtimeEndpointsRouter = router({
-  list: procedureWith(zMachineIdParams.extend(zListQuery.shape)).query(({ ctx, input }) =>
+  list: procedureWith(zMachineIdParams.extend(zListQuery.shape).extend(zInspect.shape)).query(({ ctx, input }) =>
     ctx.services.runtimeEndpoints.list(input.machineId, input),
   ),
-  get: procedureWith(zRuntimeEndpointParams).query(({ ctx, input }) =>
-    ctx.services.runtimeEndpoints.get(input.machineId, input.providerKey),
+  get: procedureWith(zRuntimeEndpointParams.extend(zInspect.shape)).query(({ ctx, input }) =>
+    ctx.services.runtimeEndpoints.get(input.machineId, input.providerKey, input),
   ),
   upsert: procedureWith(zRuntimeEndpointParams.extend(zUpsertRuntimeEndpointRequest.shape)).mutation(
     async ({ ctx, input }) => {

@@ -1,4 +1,5 @@
 import { LEASE_SECONDS } from '@mm/contracts';
+import type { Inspect } from '@mm/contracts';
 import type {
   EnrolledMachineAgentView,
   EnrollMachineAgentRequest,
@@ -188,13 +189,13 @@ export function createAgentService(deps: CoreDeps) {
       return { ...agent, agentToken };
     },
 
-    async list(machineId: string, query: ListQuery) {
-      await requireActiveMachine(store, deps, machineId);
+    async list(machineId: string, query: ListQuery & Inspect) {
+      await requireActiveMachine(store, deps, machineId, query);
       return store.agents.list(machineId, toPage(query));
     },
 
-    async get(machineId: string, agentId: string): Promise<MachineAgentView> {
-      await requireActiveMachine(store, deps, machineId);
+    async get(machineId: string, agentId: string, opts: Inspect = {}): Promise<MachineAgentView> {
+      await requireActiveMachine(store, deps, machineId, opts);
       const agent = await store.agents.get(agentId);
       if (!agent || agent.machineId !== machineId) throw notFound('machine agent', agentId);
       return agent;

@@ -9,6 +9,7 @@ import type {
   UpdateGraphEdgeRequest,
   UpdateGraphNodeRequest,
 } from '@mm/contracts';
+import type { Inspect } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import { changedKeys, shallowMerge } from '../lib/views.ts';
@@ -120,8 +121,8 @@ export function createGraphService(deps: CoreDeps) {
     });
 
   return {
-    async get(machineId: string): Promise<GraphView> {
-      await requireActiveMachine(store, deps, machineId);
+    async get(machineId: string, opts: Inspect = {}): Promise<GraphView> {
+      await requireActiveMachine(store, deps, machineId, opts);
       return store.graph.getGraph(machineId);
     },
 

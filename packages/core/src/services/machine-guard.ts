@@ -22,11 +22,13 @@ export async function requireActiveMachine(
   repos: Pick<Repos, 'machines' | 'identity'>,
   deps: GuardDeps,
   machineId: string,
+  /** Reads only: a machine that is not `active` may be inspected (context C8). */
+  opts: { includeInactive?: boolean | undefined } = {},
 ): Promise<MachineView> {
   const machine = await repos.machines.get(machineId);
   // Another owner's machine does not exist for this caller (context C3: existence is not revealed).
   if (!machine || !maySee(machine.ownerId)) throw notFound('machine', machineId);
-  if (machine.status !== 'active') {
+  if (machine.status !== 'active' && !opts.includeInactive) {
     throw new AppError('MACHINE_NOT_ACTIVE', `machine ${machineId} is ${machine.status}, not active`, {
       status: machine.status,
     });

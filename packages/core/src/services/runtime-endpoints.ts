@@ -1,4 +1,5 @@
 import type { ListQuery, NetworkScope, RuntimeEndpointView, UpsertRuntimeEndpointRequest } from '@mm/contracts';
+import type { Inspect } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
 import { SYSTEM_ACTOR, toPage } from '../deps.ts';
 import { notFound, validation } from '../errors.ts';
@@ -159,13 +160,13 @@ export function createRuntimeEndpointService(deps: CoreDeps) {
       }
     },
 
-    async list(machineId: string, query: ListQuery) {
-      await requireActiveMachine(store, deps, machineId);
+    async list(machineId: string, query: ListQuery & Inspect) {
+      await requireActiveMachine(store, deps, machineId, query);
       return store.endpoints.list(machineId, toPage(query));
     },
 
-    async get(machineId: string, providerKey: string): Promise<RuntimeEndpointView> {
-      await requireActiveMachine(store, deps, machineId);
+    async get(machineId: string, providerKey: string, opts: Inspect = {}): Promise<RuntimeEndpointView> {
+      await requireActiveMachine(store, deps, machineId, opts);
       const endpoint = await store.endpoints.get(machineId, providerKey.toLowerCase());
       if (!endpoint) throw notFound('runtime endpoint', providerKey.toLowerCase());
       return endpoint;

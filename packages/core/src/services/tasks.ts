@@ -10,6 +10,7 @@ import type {
   TaskStatus,
   TaskView,
 } from '@mm/contracts';
+import type { Inspect } from '@mm/contracts';
 import { MAX_CANDIDATES, TASK_ACTIONS, taskAllows } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
 import { SYSTEM_ACTOR, toPage } from '../deps.ts';
@@ -134,13 +135,13 @@ export function createTaskService(deps: TaskServiceDeps) {
       return store.transaction((tx) => createTaskIn(tx, deps, req, caller));
     },
 
-    async list(machineId: string, query: ListQuery & { status?: TaskStatus | undefined }) {
-      await requireActiveMachine(store, deps, machineId);
+    async list(machineId: string, query: ListQuery & Inspect & { status?: TaskStatus | undefined }) {
+      await requireActiveMachine(store, deps, machineId, query);
       return store.tasks.list(machineId, { status: query.status }, toPage(query));
     },
 
-    async get(machineId: string, taskId: string): Promise<TaskView> {
-      await requireActiveMachine(store, deps, machineId);
+    async get(machineId: string, taskId: string, opts: Inspect = {}): Promise<TaskView> {
+      await requireActiveMachine(store, deps, machineId, opts);
       return loadTask(store, machineId, taskId);
     },
 
@@ -236,28 +237,29 @@ export function createTaskService(deps: TaskServiceDeps) {
     /** Executions in flight in this process (graceful shutdown waits for them). */
     executions: tracker,
 
-    async listRoutes(machineId: string, query: ListQuery & { taskId?: string | undefined }) {
-      await requireActiveMachine(store, deps, machineId);
+    async listRoutes(machineId: string, query: ListQuery & Inspect & { taskId?: string | undefined }) {
+      await requireActiveMachine(store, deps, machineId, query);
       return store.routes.list(machineId, { taskId: query.taskId }, toPage(query));
     },
 
-    async listOutcomes(machineId: string, query: ListQuery & { taskId?: string | undefined }) {
-      await requireActiveMachine(store, deps, machineId);
+    async listOutcomes(machineId: string, query: ListQuery & Inspect & { taskId?: string | undefined }) {
+      await requireActiveMachine(store, deps, machineId, query);
       return store.outcomes.list(machineId, { taskId: query.taskId }, toPage(query));
     },
 
     async listRuns(
-      query: ListQuery & {
-        machineId: string;
-        status?: RunView['status'] | undefined;
-        skillKey?: string | undefined;
-        serviceId?: string | undefined;
-        executionMode?: RunView['executionMode'] | undefined;
-        taskId?: string | undefined;
-      },
+      query: ListQuery &
+        Inspect & {
+          machineId: string;
+          status?: RunView['status'] | undefined;
+          skillKey?: string | undefined;
+          serviceId?: string | undefined;
+          executionMode?: RunView['executionMode'] | undefined;
+          taskId?: string | undefined;
+        },
     ) {
-      await requireActiveMachine(store, deps, query.machineId);
-      const { limit, cursor, ...filter } = query;
+      await requireActiveMachine(store, deps, query.machineId, query);
+      const { limit, cursor, includeInactive: _inspect, ...filter } = query;
       return store.runs.list(
         { ...filter, executionMode: filter.executionMode ?? undefined },
         toPage({ limit, cursor }),

@@ -7,6 +7,7 @@ import {
   zListQuery,
   zMachineAgentView,
   zMachineIdParams,
+  zInspect,
 } from '@mm/contracts';
 import type { HeartbeatHeaderTokens } from '@mm/core';
 import { route } from '../route.ts';
@@ -44,7 +45,7 @@ export const agentsRoutes = [
     tag: 'agents',
     summary: 'List the agents of a machine',
     params: zMachineIdParams,
-    query: zListQuery,
+    query: zListQuery.extend(zInspect.shape),
     status: 200,
     response: list(zMachineAgentView),
     errors: GUARD,
@@ -60,7 +61,10 @@ export const agentsRoutes = [
     status: 200,
     response: item(zMachineAgentView),
     errors: GUARD,
-    handle: async ({ services, params }) => ({ item: await services.agents.get(params.machineId, params.agentId) }),
+    query: zInspect,
+    handle: async ({ services, params, query }) => ({
+      item: await services.agents.get(params.machineId, params.agentId, query),
+    }),
   }),
   route({
     method: 'POST',

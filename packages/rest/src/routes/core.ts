@@ -17,6 +17,7 @@ import {
   zUpsertRuntimeEndpointRequest,
   zUpsertServiceRequest,
   zUpsertSkillRequest,
+  zInspect,
 } from '@mm/contracts';
 import { route, withStatus } from '../route.ts';
 import { GUARD, item, list } from './shared.ts';
@@ -169,7 +170,7 @@ export const runtimeEndpointRoutes = [
     tag: 'runtime-endpoints',
     summary: 'List runtime endpoints',
     params: zMachineIdParams,
-    query: zListQuery,
+    query: zListQuery.extend(zInspect.shape),
     status: 200,
     response: list(zRuntimeEndpointView),
     errors: GUARD,
@@ -182,11 +183,12 @@ export const runtimeEndpointRoutes = [
     tag: 'runtime-endpoints',
     summary: 'Get a runtime endpoint',
     params: zRuntimeEndpointParams,
+    query: zInspect,
     status: 200,
     response: item(zRuntimeEndpointView),
     errors: GUARD,
-    handle: async ({ services, params }) => ({
-      item: await services.runtimeEndpoints.get(params.machineId, params.providerKey),
+    handle: async ({ services, params, query }) => ({
+      item: await services.runtimeEndpoints.get(params.machineId, params.providerKey, query),
     }),
   }),
   route({

@@ -12,6 +12,7 @@ import {
   zUpdateGraphEdgeDocumented,
   zUpdateGraphEdgeRequest,
   zUpdateGraphNodeRequest,
+  zInspect,
 } from '@mm/contracts';
 import { z } from 'zod';
 import { route } from '../route.ts';
@@ -28,7 +29,8 @@ export const graphRoutes = [
     status: 200,
     response: zGraphView,
     errors: GUARD,
-    handle: ({ services, params }) => services.graph.get(params.machineId),
+    query: zInspect,
+    handle: ({ services, params, query }) => services.graph.get(params.machineId, query),
   }),
   route({
     method: 'POST',

@@ -18,6 +18,7 @@ import {
   zTaskListQuery,
   zTaskParams,
   zTaskView,
+  zInspect,
 } from '@mm/contracts';
 import { route } from '../route.ts';
 import type { RouteDef } from '../route.ts';
@@ -31,7 +32,7 @@ export const tasksRoutes: RouteDef[] = [
     tag: 'tasks',
     summary: 'List tasks',
     params: zMachineIdParams,
-    query: zListQuery.extend(zTaskListQuery.shape),
+    query: zListQuery.extend(zTaskListQuery.shape).extend(zInspect.shape),
     status: 200,
     response: list(zTaskView),
     errors: GUARD,
@@ -62,7 +63,10 @@ export const tasksRoutes: RouteDef[] = [
     status: 200,
     response: item(zTaskView),
     errors: GUARD,
-    handle: async ({ services, params }) => ({ item: await services.tasks.get(params.machineId, params.taskId) }),
+    query: zInspect,
+    handle: async ({ services, params, query }) => ({
+      item: await services.tasks.get(params.machineId, params.taskId, query),
+    }),
   }),
   route({
     method: 'POST',
@@ -118,7 +122,7 @@ export const tasksRoutes: RouteDef[] = [
     tag: 'runs',
     summary: 'List routes',
     params: zMachineIdParams,
-    query: zListQuery.extend(zByTaskQuery.shape),
+    query: zListQuery.extend(zByTaskQuery.shape).extend(zInspect.shape),
     status: 200,
     response: list(zRouteView),
     errors: GUARD,
@@ -131,7 +135,7 @@ export const tasksRoutes: RouteDef[] = [
     tag: 'runs',
     summary: 'List outcomes',
     params: zMachineIdParams,
-    query: zListQuery.extend(zByTaskQuery.shape),
+    query: zListQuery.extend(zByTaskQuery.shape).extend(zInspect.shape),
     status: 200,
     response: list(zOutcomeView),
     errors: GUARD,
@@ -143,7 +147,7 @@ export const tasksRoutes: RouteDef[] = [
     procedure: 'tasks.listRuns',
     tag: 'runs',
     summary: 'List runs of a machine (machineId required)',
-    query: zRunListQuery.extend(zListQuery.shape),
+    query: zRunListQuery.extend(zListQuery.shape).extend(zInspect.shape),
     status: 200,
     response: list(zRunView),
     errors: GUARD,
