@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createCaller } from '@mm/api';
-import type { Clock } from '@mm/core';
+import type { Clock, RuntimePort } from '@mm/core';
 import { openDatabase } from '@mm/db';
 import type { Database } from '@mm/db';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -27,6 +27,10 @@ export interface HarnessOptions {
   listen?: boolean;
   /** The services' clock (tests that move time); the system clock when absent. */
   clock?: Clock;
+  /** Run the background passes (probes, sweeps); off by default, tests call the passes. */
+  workers?: boolean;
+  /** A runtime port in place of HTTP (unit-style fakes). */
+  runtime?: RuntimePort;
 }
 
 let seq = 0;
@@ -51,7 +55,14 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
     MM_RUNTIME_TIMEOUT_MS: '2000',
     ...opts.env,
   });
-  const app = await buildApp({ env, db, workers: false, logger: false, ...(opts.clock && { clock: opts.clock }) });
+  const app = await buildApp({
+    env,
+    db,
+    workers: opts.workers ?? false,
+    logger: false,
+    ...(opts.clock && { clock: opts.clock }),
+    ...(opts.runtime && { runtime: opts.runtime }),
+  });
   let baseUrl = '';
   if (opts.listen) {
     await app.fastify.listen({ host: '127.0.0.1', port: 0 });

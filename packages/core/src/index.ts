@@ -11,6 +11,8 @@ export * from './services/identity.ts';
 export * from './services/catalogue.ts';
 export * from './services/runtime-endpoints.ts';
 export * from './services/audit.ts';
+export * from './services/events.ts';
+export * from './services/probes.ts';
 export { DEFAULT_SERVICES, DEFAULT_SKILLS } from './services/default-catalogue.ts';
 export * from './services.ts';
 export * from './services/agents.ts';

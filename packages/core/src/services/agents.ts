@@ -128,12 +128,15 @@ async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, 
     throw new AppError('AGENT_PAIRING_INACTIVE', `machine agent ${agent.id} is revoked`, { status: 'revoked' });
   }
   let endpoints: RuntimeEndpointView[];
+  let probeDue = false;
   if (req.endpoints?.length) {
     endpoints = [];
     for (const input of req.endpoints) {
       const owner = { source: 'agent' as const, agentId: agent.id, leaseExpiresAt };
       const write = endpointWrite(input.providerKey, input, owner, deps);
-      endpoints.push((await upsertEndpointIn(tx, req.machineId, write, actor)).item);
+      const written = await upsertEndpointIn(tx, req.machineId, write, actor);
+      probeDue ||= written.probeDue;
+      endpoints.push(written.item);
     }
   } else {
     endpoints = await renewLeases(tx, agent, now, leaseExpiresAt);
@@ -150,7 +153,7 @@ async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, 
       endpoints: endpoints.map((e) => ({ id: e.id, providerKey: e.providerKey, status: e.status })),
     },
   });
-  return { item, endpoints, nextHeartbeatInSeconds: Math.max(1, Math.floor(leaseSeconds / 3)) };
+  return { item, endpoints, nextHeartbeatInSeconds: Math.max(1, Math.floor(leaseSeconds / 3)), probeDue };
 }
 
 function allowedKeysOf(req: EnrollMachineAgentRequest): string[] {
@@ -242,10 +245,12 @@ export function createAgentService(deps: CoreDeps) {
     async heartbeat(req: HeartbeatRequest, headers: HeartbeatHeaderTokens = {}): Promise<HeartbeatResponse> {
       assertHeartbeatShape(req);
       const token = presentedToken(req.agentToken, headers);
-      return store.transaction(async (tx) => {
+      const { probeDue, ...answer } = await store.transaction(async (tx) => {
         const agent = await authorizeHeartbeat(tx, deps, req, token);
         return writeHeartbeat(tx, deps, req, agent);
       });
+      if (probeDue) deps.onProbeDue?.();
+      return answer;
     },
   };
 }
