@@ -104,7 +104,10 @@ describeEachDb('audit events', (get) => {
       'actor',
       'createdAt',
       'id',
+      // additive (context C3, C7)
+      'machineId',
       'payload',
+      'principal',
       'resourceId',
       'resourceType',
       'type',

@@ -81,8 +81,10 @@ export const zAuditListQuery = z.object({
 /** Where a change-feed subscriber starts: after this seq (decimal string), or now when absent. */
 export const zFeedPosition = z
   .string()
-  .regex(/^\d{1,19}$/, 'must be an event id (a seq) returned by this feed')
-  .refine((v) => BigInt(v) <= 9223372036854775807n, 'must be an event id (a seq) returned by this feed');
+  .refine(
+    (v) => /^\d{1,19}$/.test(v) && BigInt(v) <= 9223372036854775807n,
+    'must be an event id (a seq) returned by this feed',
+  );
 
 /** `GET /events` (Server-Sent Events) and tRPC `events.onMachine` (context C7). */
 export const zMachineEventsQuery = z.object({
