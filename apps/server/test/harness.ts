@@ -31,6 +31,8 @@ export interface HarnessOptions {
   workers?: boolean;
   /** A runtime port in place of HTTP (unit-style fakes). */
   runtime?: RuntimePort;
+  /** PostgreSQL: this database instead of the run's shared one (see support/pg.ts). */
+  databaseUrl?: string;
 }
 
 let seq = 0;
@@ -41,7 +43,7 @@ export function uniq(prefix = 't'): string {
 }
 
 export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Promise<TestApp> {
-  const pgUrl = inject('pgUrl');
+  const pgUrl = opts.databaseUrl ?? inject('pgUrl');
   let db: Database;
   if (kind === 'postgresql') {
     if (!pgUrl) throw new Error('PostgreSQL is not available');
