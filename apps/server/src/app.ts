@@ -110,7 +110,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     store,
     clock,
     secrets: createSecretBox(key),
-    runtime: opts.runtime ?? createHttpRuntime({ policy: network, maxResponseBytes: env.MM_RUNTIME_MAX_RESPONSE_BYTES }),
+    runtime:
+      opts.runtime ?? createHttpRuntime({ policy: network, maxResponseBytes: env.MM_RUNTIME_MAX_RESPONSE_BYTES }),
     notifier,
     onProbeDue: () => kickProbe(),
     config: {

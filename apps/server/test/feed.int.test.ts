@@ -23,7 +23,11 @@ async function machine(t: TestApp, status?: string): Promise<string> {
 }
 
 async function node(t: TestApp, m: string, title: string): Promise<Json> {
-  const res = await t.inject({ method: 'POST', url: `/api/v1/machines/${m}/graph/nodes`, payload: { type: 'skill', title } });
+  const res = await t.inject({
+    method: 'POST',
+    url: `/api/v1/machines/${m}/graph/nodes`,
+    payload: { type: 'skill', title },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return json<{ item: Json }>(res).item;
 }
@@ -114,15 +118,13 @@ describeEachDb(
       const m = await machine(t);
       const a = await node(t, m, 'a');
       await node(t, m, 'b');
-      const ac = new AbortController();
-      const iterable = await t.trpc.events.onMachine({ machineId: m, lastEventId: '0' }, { signal: ac.signal });
+      const iterable = await t.trpc.events.onMachine({ machineId: m, lastEventId: '0' });
       const got: Json[] = [];
       // createCaller yields tracked envelopes as [id, data, symbol].
       for await (const [id, data] of iterable as AsyncIterable<[string, AuditEventView]>) {
         got.push({ id, data });
         if (got.length === 3) break;
       }
-      ac.abort();
       expect(got.map((g) => (g.data as AuditEventView).type)).toEqual([
         'machine.created',
         'graph.node.created',
@@ -147,22 +149,46 @@ describeEachDb(
       const before = new Date(Date.now() - 1000).toISOString();
       const n1 = await node(t, m, 'x');
       const n2 = await node(t, m, 'y');
-      await t.inject({ method: 'POST', url: `/api/v1/machines/${m}/graph/edges`, payload: { sourceNodeId: n1.id, targetNodeId: n2.id, type: 'connects' } });
-      await t.inject({ method: 'PUT', url: `/api/v1/machines/${m}/runtime-endpoints/qvac`, payload: { endpointBaseUrl: 'http://127.0.0.1:9' } });
+      await t.inject({
+        method: 'POST',
+        url: `/api/v1/machines/${m}/graph/edges`,
+        payload: { sourceNodeId: n1.id, targetNodeId: n2.id, type: 'connects' },
+      });
+      await t.inject({
+        method: 'PUT',
+        url: `/api/v1/machines/${m}/runtime-endpoints/qvac`,
+        payload: { endpointBaseUrl: 'http://127.0.0.1:9' },
+      });
       const mine = json<{ items: AuditEventView[] }>(await t.inject(`/api/v1/audit-events?machineId=${m}`)).items;
       expect(mine.map((e) => e.type).sort()).toEqual(
-        ['graph.edge.created', 'graph.node.created', 'graph.node.created', 'machine.created', 'runtime-endpoint.upserted'].sort(),
+        [
+          'graph.edge.created',
+          'graph.node.created',
+          'graph.node.created',
+          'machine.created',
+          'runtime-endpoint.upserted',
+        ].sort(),
       );
       expect(mine.every((e) => e.machineId === m)).toBe(true);
-      const prefixed = json<{ items: AuditEventView[] }>(await t.inject(`/api/v1/audit-events?machineId=${m}&type=graph.node.*`)).items;
+      const prefixed = json<{ items: AuditEventView[] }>(
+        await t.inject(`/api/v1/audit-events?machineId=${m}&type=graph.node.*`),
+      ).items;
       expect(prefixed.map((e) => e.type)).toEqual(['graph.node.created', 'graph.node.created']);
-      const graph = json<{ items: AuditEventView[] }>(await t.inject(`/api/v1/audit-events?machineId=${m}&type=graph.*`)).items;
+      const graph = json<{ items: AuditEventView[] }>(
+        await t.inject(`/api/v1/audit-events?machineId=${m}&type=graph.*`),
+      ).items;
       expect(graph).toHaveLength(3);
-      const since = json<{ items: AuditEventView[] }>(await t.inject(`/api/v1/audit-events?machineId=${m}&since=${encodeURIComponent(before)}`)).items;
+      const since = json<{ items: AuditEventView[] }>(
+        await t.inject(`/api/v1/audit-events?machineId=${m}&since=${encodeURIComponent(before)}`),
+      ).items;
       expect(since).toHaveLength(5);
-      const until = json<{ items: AuditEventView[] }>(await t.inject(`/api/v1/audit-events?machineId=${m}&until=${encodeURIComponent(before)}`)).items;
+      const until = json<{ items: AuditEventView[] }>(
+        await t.inject(`/api/v1/audit-events?machineId=${m}&until=${encodeURIComponent(before)}`),
+      ).items;
       expect(until).toHaveLength(0);
-      const principal = json<{ items: AuditEventView[] }>(await t.inject(`/api/v1/audit-events?machineId=${m}&principal=someone-else`)).items;
+      const principal = json<{ items: AuditEventView[] }>(
+        await t.inject(`/api/v1/audit-events?machineId=${m}&principal=someone-else`),
+      ).items;
       expect(principal).toHaveLength(0);
       const bad = await t.inject(`/api/v1/audit-events?since=yesterday`);
       expect(bad.statusCode).toBe(400);
@@ -174,15 +200,32 @@ describeEachDb(
       const t = get();
       const resourceId = uniq('old-');
       for (let i = 0; i < 3; i++) {
-        await t.app.store.audit.record({ actor: 'api', type: 'machine.updated', resourceType: 'machine', resourceId, payload: { i } });
+        await t.app.store.audit.record({
+          actor: 'api',
+          type: 'machine.updated',
+          resourceType: 'machine',
+          resourceId,
+          payload: { i },
+        });
       }
-      await t.app.db.prisma.$executeRaw`UPDATE "AuditEvent" SET "createdAt" = now() - interval '100 days' WHERE "resourceId" = ${resourceId}`;
+      await t.app.db.prisma
+        .$executeRaw`UPDATE "AuditEvent" SET "createdAt" = now() - interval '100 days' WHERE "resourceId" = ${resourceId}`;
       const keep = uniq('new-');
-      await t.app.store.audit.record({ actor: 'api', type: 'machine.updated', resourceType: 'machine', resourceId: keep, payload: {} });
+      await t.app.store.audit.record({
+        actor: 'api',
+        type: 'machine.updated',
+        resourceType: 'machine',
+        resourceId: keep,
+        payload: {},
+      });
       const pruned = await t.app.services.audit.prune(90);
       expect(pruned).toBeGreaterThanOrEqual(3);
-      expect(json<{ items: unknown[] }>(await t.inject(`/api/v1/audit-events?resourceId=${resourceId}`)).items).toHaveLength(0);
-      expect(json<{ items: unknown[] }>(await t.inject(`/api/v1/audit-events?resourceId=${keep}`)).items).toHaveLength(1);
+      expect(
+        json<{ items: unknown[] }>(await t.inject(`/api/v1/audit-events?resourceId=${resourceId}`)).items,
+      ).toHaveLength(0);
+      expect(json<{ items: unknown[] }>(await t.inject(`/api/v1/audit-events?resourceId=${keep}`)).items).toHaveLength(
+        1,
+      );
     });
   },
   { listen: true, env: { MM_EVENTS_HEARTBEAT_MS: '200' } },
@@ -250,7 +293,9 @@ const pgUrl = inject('pgUrl');
         })(),
       ),
     );
-    const stored = json<{ items: AuditEventView[] }>(await a.inject(`/api/v1/audit-events?machineId=${m}&limit=500`)).items;
+    const stored = json<{ items: AuditEventView[] }>(
+      await a.inject(`/api/v1/audit-events?machineId=${m}&limit=500`),
+    ).items;
     const expected = stored.length;
     expect(expected).toBe(82); // machine.created, graph.node.created, 80 updates
     for (const sse of [onA, onB]) {

@@ -48,7 +48,9 @@ async function endpoint(t: TestApp, m: string, key = 'qvac'): Promise<RuntimeEnd
 }
 
 async function transitions(t: TestApp, endpointId: string): Promise<{ from: string; to: string; reason: string }[]> {
-  const res = await t.inject(`/api/v1/audit-events?resourceId=${endpointId}&type=runtime-endpoint.status-changed&limit=500`);
+  const res = await t.inject(
+    `/api/v1/audit-events?resourceId=${endpointId}&type=runtime-endpoint.status-changed&limit=500`,
+  );
   const items = json<{ items: AuditEventView[] }>(res).items.reverse();
   return items.map((e) => e.payload as { from: string; to: string; reason: string });
 }
@@ -74,7 +76,13 @@ for (const kind of kinds) {
         return Promise.resolve(answer);
       },
     };
-    const fail: ProbeResult = { healthy: false, code: 'RUNTIME_UNREACHABLE', message: 'connection refused', httpStatus: null, durationMs: 1 };
+    const fail: ProbeResult = {
+      healthy: false,
+      code: 'RUNTIME_UNREACHABLE',
+      message: 'connection refused',
+      httpStatus: null,
+      durationMs: 1,
+    };
     const ok: ProbeResult = { healthy: true, httpStatus: 200, durationMs: 1 };
     /** One pass, 20 s later than the last (every endpoint is due again). */
     const pass = async (result: ProbeResult) => {
@@ -89,7 +97,7 @@ for (const kind of kinds) {
         env: { MM_PROBE_FAILURES_TO_UNREACHABLE: '3', MM_PROBE_SUCCESSES_TO_ACTIVE: '2', MM_PROBE_TIMEOUT_MS: '500' },
       });
       t = started.t;
-      drop = started.iso?.drop;
+      drop = started.iso ? () => started.iso!.drop() : undefined;
     });
     afterAll(async () => {
       await t?.app.close();
@@ -98,13 +106,22 @@ for (const kind of kinds) {
 
     it('one failure → degraded, three → unreachable, two successes → active; each transition audited once with its reason', async () => {
       const m = await machine(t);
-      const e = await put(t, m, { endpointBaseUrl: 'http://127.0.0.1:4999', authType: 'bearer', authToken: 'tok-probe' });
+      const e = await put(t, m, {
+        endpointBaseUrl: 'http://127.0.0.1:4999',
+        authType: 'bearer',
+        authToken: 'tok-probe',
+      });
       await pass(ok);
       const first = await endpoint(t, m);
       expect(first.status).toBe('active');
       expect(first.lastCheckedAt).not.toBeNull();
       expect(first.lastHealthyAt).toBe(first.lastCheckedAt);
-      expect(probed.at(-1)).toMatchObject({ endpointBaseUrl: 'http://127.0.0.1:4999', probePath: '/v1/models', authToken: 'tok-probe', timeoutMs: 500 });
+      expect(probed.at(-1)).toMatchObject({
+        endpointBaseUrl: 'http://127.0.0.1:4999',
+        probePath: '/v1/models',
+        authToken: 'tok-probe',
+        timeoutMs: 500,
+      });
       await pass(fail);
       expect((await endpoint(t, m)).status).toBe('degraded');
       await pass(fail);
@@ -119,7 +136,11 @@ for (const kind of kinds) {
       await pass(ok);
       expect((await endpoint(t, m)).status).toBe('active');
       const changes = await transitions(t, e.id);
-      expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(['active>degraded', 'degraded>unreachable', 'unreachable>active']);
+      expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual([
+        'active>degraded',
+        'degraded>unreachable',
+        'unreachable>active',
+      ]);
       expect(changes[0]!.reason).toMatch(/probe failed: RUNTIME_UNREACHABLE/);
       expect(changes[2]!.reason).toMatch(/probe healthy \(HTTP 200\)/);
     });
@@ -169,7 +190,12 @@ for (const kind of kinds) {
         method: 'POST',
         url: '/api/v1/machine-agents/heartbeat',
         headers: { authorization: `Bearer ${enrolled.agentToken}` },
-        payload: { machineId: m, agentId: enrolled.id, leaseSeconds: 3600, endpoints: [{ providerKey: 'qvac', endpointBaseUrl: 'http://127.0.0.1:4995' }] },
+        payload: {
+          machineId: m,
+          agentId: enrolled.id,
+          leaseSeconds: 3600,
+          endpoints: [{ providerKey: 'qvac', endpointBaseUrl: 'http://127.0.0.1:4995' }],
+        },
       });
       expect(hb.statusCode, hb.body).toBe(200);
       const revoke = await t.inject({ method: 'POST', url: `/api/v1/machines/${m}/agents/${enrolled.id}/revoke` });
@@ -186,10 +212,17 @@ for (const kind of kinds) {
         await t.inject({
           method: 'POST',
           url: `/api/v1/machines/${m}/tasks`,
-          payload: { serviceType: 'compute.marketplace', taskType: 'inference', operation: 'run-private-inference', constraints: { requireNativeExecution: true, allowExternalHandoff: false } },
+          payload: {
+            serviceType: 'compute.marketplace',
+            taskType: 'inference',
+            operation: 'run-private-inference',
+            constraints: { requireNativeExecution: true, allowExternalHandoff: false },
+          },
         }),
       ).item;
-      expect((await t.inject({ method: 'POST', url: `/api/v1/machines/${m}/tasks/${task.id}/resolve` })).statusCode).toBe(201);
+      expect(
+        (await t.inject({ method: 'POST', url: `/api/v1/machines/${m}/tasks/${task.id}/resolve` })).statusCode,
+      ).toBe(201);
       const exec = await t.inject({ method: 'POST', url: `/api/v1/machines/${m}/tasks/${task.id}/execute` });
       expect(exec.statusCode).toBe(503);
       const after = await endpoint(t, m);
@@ -208,10 +241,15 @@ for (const kind of kinds) {
       runtime = await startFakeRuntime();
       const started = await isolatedApp(kind, {
         workers: true,
-        env: { MM_PROBE_INTERVAL_MS: '150', MM_PROBE_TIMEOUT_MS: '300', MM_LEASE_SWEEP_MS: '100000', MM_RECOVERY_INTERVAL_MS: '100000' },
+        env: {
+          MM_PROBE_INTERVAL_MS: '150',
+          MM_PROBE_TIMEOUT_MS: '300',
+          MM_LEASE_SWEEP_MS: '100000',
+          MM_RECOVERY_INTERVAL_MS: '100000',
+        },
       });
       t = started.t;
-      drop = started.iso?.drop;
+      drop = started.iso ? () => started.iso!.drop() : undefined;
     });
     afterAll(async () => {
       await t?.app.close();
@@ -229,7 +267,11 @@ for (const kind of kinds) {
       runtime = await startFakeRuntime({ port });
       await until('active again', async () => (await endpoint(t, m)).status === 'active');
       const changes = await transitions(t, e.id);
-      expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(['active>degraded', 'degraded>unreachable', 'unreachable>active']);
+      expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual([
+        'active>degraded',
+        'degraded>unreachable',
+        'unreachable>active',
+      ]);
       const view = await endpoint(t, m);
       expect(view.lastHealthyAt).not.toBeNull();
     });
@@ -246,7 +288,7 @@ for (const kind of kinds) {
       // A period far longer than the test: only the write's kick can explain a probe.
       const started = await isolatedApp(kind, { workers: true, env: { MM_PROBE_INTERVAL_MS: '600000' } });
       t = started.t;
-      drop = started.iso?.drop;
+      drop = started.iso ? () => started.iso!.drop() : undefined;
       await new Promise((r) => setTimeout(r, 300)); // the start-up pass is over
     });
     afterAll(async () => {
@@ -269,10 +311,18 @@ for (const kind of kinds) {
           method: 'POST',
           url: '/api/v1/machine-agents/heartbeat',
           headers: { authorization: `Bearer ${enrolled.agentToken}` },
-          payload: { machineId: m, agentId: enrolled.id, endpoints: [{ providerKey: 'qvac', endpointBaseUrl: other.url }] },
+          payload: {
+            machineId: m,
+            agentId: enrolled.id,
+            endpoints: [{ providerKey: 'qvac', endpointBaseUrl: other.url }],
+          },
         });
         expect(hb.statusCode, hb.body).toBe(200);
-        await until('probe of the new URL', async () => other.requests.some((r) => r.path === '/v1/models'), 2_000);
+        await until(
+          'probe of the new URL',
+          () => Promise.resolve(other.requests.some((r) => r.path === '/v1/models')),
+          2_000,
+        );
       } finally {
         await other.close();
       }
@@ -288,7 +338,7 @@ for (const kind of kinds) {
   beforeAll(async () => {
     runtime = await startFakeRuntime();
     const iso = await isolatedPostgres(pgUrl!);
-    drop = iso.drop;
+    drop = () => iso.drop();
     const opts: HarnessOptions = {
       workers: true,
       databaseUrl: iso.url,
@@ -307,7 +357,9 @@ for (const kind of kinds) {
   it('audits each transition once while both probe every 100 ms (and a pass is forced on both in parallel)', async () => {
     const ms = await Promise.all(Array.from({ length: 5 }, () => machine(a)));
     const eps = await Promise.all(ms.map((m, i) => put(i % 2 ? a : b, m, { endpointBaseUrl: runtime.url })));
-    await until('all probed', async () => (await Promise.all(ms.map((m) => endpoint(b, m)))).every((e) => e.lastCheckedAt));
+    await until('all probed', async () =>
+      (await Promise.all(ms.map((m) => endpoint(b, m)))).every((e) => e.lastCheckedAt),
+    );
     const port = runtime.port;
     await runtime.close();
     const force = setInterval(() => {
@@ -315,15 +367,23 @@ for (const kind of kinds) {
       void b.app.services.probes.probeDue();
     }, 20);
     try {
-      await until('all unreachable', async () => (await Promise.all(ms.map((m) => endpoint(a, m)))).every((e) => e.status === 'unreachable'));
+      await until('all unreachable', async () =>
+        (await Promise.all(ms.map((m) => endpoint(a, m)))).every((e) => e.status === 'unreachable'),
+      );
       runtime = await startFakeRuntime({ port });
-      await until('all active', async () => (await Promise.all(ms.map((m) => endpoint(b, m)))).every((e) => e.status === 'active'));
+      await until('all active', async () =>
+        (await Promise.all(ms.map((m) => endpoint(b, m)))).every((e) => e.status === 'active'),
+      );
     } finally {
       clearInterval(force);
     }
     for (const e of eps) {
       const changes = await transitions(a, e.id);
-      expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual(['active>degraded', 'degraded>unreachable', 'unreachable>active']);
+      expect(changes.map((c) => `${c.from}>${c.to}`)).toEqual([
+        'active>degraded',
+        'degraded>unreachable',
+        'unreachable>active',
+      ]);
     }
   });
 });

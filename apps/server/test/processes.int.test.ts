@@ -49,7 +49,7 @@ async function call(base: string, method: string, path: string, body?: unknown, 
   beforeAll(async () => {
     runtime = await startFakeRuntime();
     const iso = await isolatedPostgres(pgUrl!);
-    drop = iso.drop;
+    drop = () => iso.drop();
     for (const name of ['A', 'B']) {
       const port = await freePort();
       const child = startChild({
@@ -82,7 +82,8 @@ async function call(base: string, method: string, path: string, body?: unknown, 
   });
 
   it('a change made through A reaches an SSE feed subscribed on B within a second', async () => {
-    const m = (await call(A, 'POST', '/machines', { displayName: 'Two', identityRef: `peaqos:machine:${uniq()}` })).body.item.id as string;
+    const m = (await call(A, 'POST', '/machines', { displayName: 'Two', identityRef: `peaqos:machine:${uniq()}` })).body
+      .item.id as string;
     const sse = await openSse(`${B}/api/v1/events?machineId=${m}`);
     expect(sse.status).toBe(200);
     await new Promise((r) => setTimeout(r, 200));
@@ -105,11 +106,13 @@ async function call(base: string, method: string, path: string, body?: unknown, 
   });
 
   it('probes on either are seen alike on both, and each transition is audited once', async () => {
-    const m = (await call(A, 'POST', '/machines', { displayName: 'Probed', identityRef: `peaqos:machine:${uniq()}` })).body.item.id as string;
+    const m = (await call(A, 'POST', '/machines', { displayName: 'Probed', identityRef: `peaqos:machine:${uniq()}` }))
+      .body.item.id as string;
     const put = await call(B, 'PUT', `/machines/${m}/runtime-endpoints/qvac`, { endpointBaseUrl: runtime.url });
     expect(put.status).toBe(201);
     const id = put.body.item.id as string;
-    const view = async (base: string) => (await call(base, 'GET', `/machines/${m}/runtime-endpoints/qvac`)).body.item as RuntimeEndpointView;
+    const view = async (base: string) =>
+      (await call(base, 'GET', `/machines/${m}/runtime-endpoints/qvac`)).body.item as RuntimeEndpointView;
     await until('checked', async () => (await view(A)).lastCheckedAt);
     const port = runtime.port;
     await runtime.close();
@@ -129,25 +132,49 @@ async function call(base: string, method: string, path: string, body?: unknown, 
   });
 
   it('a lease lapsing is swept once by one of the two; a heartbeat on B is seen on A', async () => {
-    const m = (await call(A, 'POST', '/machines', { displayName: 'Leased', identityRef: `peaqos:machine:${uniq()}` })).body.item.id as string;
+    const m = (await call(A, 'POST', '/machines', { displayName: 'Leased', identityRef: `peaqos:machine:${uniq()}` }))
+      .body.item.id as string;
     const leased = await call(A, 'PUT', `/machines/${m}/runtime-endpoints/lease`, {
       endpointBaseUrl: runtime.url,
       leaseExpiresAt: new Date(Date.now() + 500).toISOString(),
     });
     expect(leased.status).toBe(201);
-    await until('swept', async () => (await call(B, 'GET', `/machines/${m}/runtime-endpoints/lease`)).body.item.status === 'unreachable');
+    await until(
+      'swept',
+      async () => (await call(B, 'GET', `/machines/${m}/runtime-endpoints/lease`)).body.item.status === 'unreachable',
+    );
     await new Promise((r) => setTimeout(r, 600));
-    const swept = (await call(B, 'GET', `/audit-events?resourceId=${leased.body.item.id as string}&type=runtime-endpoint.status-changed`)).body
-      .items as AuditEventView[];
+    const swept = (
+      await call(
+        B,
+        'GET',
+        `/audit-events?resourceId=${leased.body.item.id as string}&type=runtime-endpoint.status-changed`,
+      )
+    ).body.items as AuditEventView[];
     expect(swept.filter((e) => e.payload.to === 'unreachable')).toHaveLength(1);
     expect(swept.filter((e) => e.payload.to === 'active')).toHaveLength(0); // probes do not revive it
 
-    const agent = (await call(A, 'POST', `/machines/${m}/agents/enrollment`, {})).body.item as { id: string; agentToken: string };
-    const hb = await call(B, 'POST', '/machine-agents/heartbeat', { machineId: m, agentId: agent.id, endpoints: [{ providerKey: 'qvac', endpointBaseUrl: runtime.url }] }, { authorization: `Bearer ${agent.agentToken}` });
+    const agent = (await call(A, 'POST', `/machines/${m}/agents/enrollment`, {})).body.item as {
+      id: string;
+      agentToken: string;
+    };
+    const hb = await call(
+      B,
+      'POST',
+      '/machine-agents/heartbeat',
+      { machineId: m, agentId: agent.id, endpoints: [{ providerKey: 'qvac', endpointBaseUrl: runtime.url }] },
+      { authorization: `Bearer ${agent.agentToken}` },
+    );
     expect(hb.status, JSON.stringify(hb.body)).toBe(200);
-    const onA = (await call(A, 'GET', `/machines/${m}/agents/${agent.id}`)).body.item as { status: string; lastSeenAt: string | null };
+    const onA = (await call(A, 'GET', `/machines/${m}/agents/${agent.id}`)).body.item as {
+      status: string;
+      lastSeenAt: string | null;
+    };
     expect(onA.status).toBe('active');
     expect(onA.lastSeenAt).not.toBeNull();
-    await until('agent endpoint probed', async () => (await call(A, 'GET', `/machines/${m}/runtime-endpoints/qvac`)).body.item.lastCheckedAt);
+    await until(
+      'agent endpoint probed',
+      async () => (await call(A, 'GET', `/machines/${m}/runtime-endpoints/qvac`)).body.item.lastCheckedAt,
+    );
   });
 });

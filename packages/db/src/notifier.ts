@@ -71,7 +71,11 @@ export async function listenPostgres(
       if (lost) return;
       lost = true;
       if (client === c) client = null;
-      if (!down && !closed) opts.log?.warn({ err: err instanceof Error ? err.message : undefined }, 'change feed: LISTEN connection lost; reconnecting');
+      if (!down && !closed)
+        opts.log?.warn(
+          { err: err instanceof Error ? err.message : undefined },
+          'change feed: LISTEN connection lost; reconnecting',
+        );
       down = true;
       c.removeAllListeners('notification');
       void c.end().catch(() => undefined);
@@ -111,7 +115,7 @@ export async function listenPostgres(
   ]);
   clearTimeout(readyTimer);
   return {
-    subscribe: hub.subscribe,
+    subscribe: (listener) => hub.subscribe(listener),
     async close() {
       closed = true;
       clearTimeout(timer);
@@ -123,11 +127,13 @@ export async function listenPostgres(
 }
 
 /** PGlite: notifications of this process's single connection, delivered after commit. */
-export async function listenPglite(listen: (channel: string, cb: (payload: string) => void) => Promise<() => Promise<void>>): Promise<ClosableNotifier> {
+export async function listenPglite(
+  listen: (channel: string, cb: (payload: string) => void) => Promise<() => Promise<void>>,
+): Promise<ClosableNotifier> {
   const hub = fanOut();
   const unlisten = await listen(AUDIT_CHANNEL, (payload) => hub.emit(payload));
   return {
-    subscribe: hub.subscribe,
+    subscribe: (listener) => hub.subscribe(listener),
     close: () => unlisten(),
   };
 }

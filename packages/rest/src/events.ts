@@ -43,9 +43,15 @@ export function registerEventStream(app: FastifyInstance, opts: EventStreamOptio
     if (!parsed.success) {
       const fields: Record<string, string> = {};
       zodIssuesToFields(parsed.error, 'query', fields);
-      throw new AppError('VALIDATION_ERROR', Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('; '), {
-        fields,
-      });
+      throw new AppError(
+        'VALIDATION_ERROR',
+        Object.entries(fields)
+          .map(([k, v]) => `${k} ${v}`)
+          .join('; '),
+        {
+          fields,
+        },
+      );
     }
     const query = parsed.data;
     const after = position(query.after, req.headers['last-event-id']);

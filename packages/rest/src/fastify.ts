@@ -174,7 +174,11 @@ export function restPlugin(opts: RestOptions) {
     const openapi = buildOpenApiDocument(opts.routes, opts.version);
     app.get('/openapi.json', (_req, reply) => reply.send(openapi));
 
-    registerEventStream(app, { services: opts.services, authenticate: opts.authenticate, ...opts.events });
+    registerEventStream(app, {
+      services: opts.services,
+      authenticate: (headers) => opts.authenticate(headers),
+      ...opts.events,
+    });
 
     for (const def of opts.routes) {
       app.route({

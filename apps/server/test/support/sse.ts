@@ -28,7 +28,8 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     waitFor: async (n, timeoutMs = 5_000) => {
       const deadline = Date.now() + timeoutMs;
       while (client.events.length < n) {
-        if (Date.now() > deadline) throw new Error(`only ${client.events.length} of ${n} events within ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`only ${client.events.length} of ${n} events within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 10));
       }
       return client.events.slice(0, n);
@@ -56,9 +57,16 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           let hasField = false;
           for (const line of block.split('\n')) {
             if (line.startsWith(':')) client.comments.push(line.slice(1).trim());
-            else if (line.startsWith('id: ')) ((event.id = line.slice(4)), (hasField = true));
-            else if (line.startsWith('event: ')) ((event.event = line.slice(7)), (hasField = true));
-            else if (line.startsWith('data: ')) ((event.data += line.slice(6)), (hasField = true));
+            else if (line.startsWith('id: ')) {
+              event.id = line.slice(4);
+              hasField = true;
+            } else if (line.startsWith('event: ')) {
+              event.event = line.slice(7);
+              hasField = true;
+            } else if (line.startsWith('data: ')) {
+              event.data += line.slice(6);
+              hasField = true;
+            }
           }
           if (hasField && (event.id !== undefined || event.data)) client.events.push(event);
         }

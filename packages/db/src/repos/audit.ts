@@ -100,7 +100,11 @@ export function auditRepo(db: Tx): AuditRepo {
       return rows.map((r) => r.xid);
     },
     async lastSeqOf(machineId) {
-      const row = await db.auditEvent.findFirst({ where: { machineId }, orderBy: { seq: 'desc' }, select: { seq: true } });
+      const row = await db.auditEvent.findFirst({
+        where: { machineId },
+        orderBy: { seq: 'desc' },
+        select: { seq: true },
+      });
       return row?.seq ?? 0n;
     },
     async pruneBefore(before, limit) {
