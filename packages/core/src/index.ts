@@ -22,3 +22,4 @@ export * from './services/tasks.ts';
 export * from './engine/scoring.ts';
 export * from './engine/discovery.ts';
 export * from './lib/address-scope.ts';
+export * from './lib/hysteresis.ts';

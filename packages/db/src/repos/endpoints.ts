@@ -1,4 +1,5 @@
 import type { RuntimeEndpointView } from '@mm/contracts';
+import { nextHealth } from '@mm/core';
 import type { ProbeClaim, RuntimeEndpointRepo } from '@mm/core';
 import type { RuntimeEndpoint } from '../generated/prisma/client.ts';
 import { iso, isoOrNull, pageOf } from './paging.ts';
@@ -152,21 +153,15 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
         if (agent?.status === 'revoked') return null;
       }
       const from = row.status as RuntimeEndpointView['status'];
-      const failureCount = o.healthy ? 0 : row.failureCount + 1;
-      const successCount = o.healthy ? row.successCount + 1 : 0;
-      const status: RuntimeEndpointView['status'] = o.healthy
-        ? successCount >= o.successesToActive
-          ? 'active'
-          : from
-        : failureCount >= o.failuresToUnreachable || from === 'unreachable'
-          ? 'unreachable'
-          : 'degraded';
+      const next = nextHealth(
+        { status: from, failureCount: row.failureCount, successCount: row.successCount },
+        o.healthy,
+        o,
+      );
       const updated = await db.runtimeEndpoint.update({
         where: { id },
         data: {
-          status,
-          failureCount,
-          successCount,
+          ...next,
           lastCheckedAt: o.at,
           ...(o.healthy && { lastHealthyAt: o.at }),
         },
