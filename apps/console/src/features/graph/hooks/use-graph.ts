@@ -1,9 +1,15 @@
 import { useMemo } from 'react';
 import { appErrorOf } from '../../../lib/errors.ts';
 import { trpc } from '../../../lib/trpc.ts';
+import { useMachineEvents } from '../../../lib/use-machine-events.ts';
 import type { GraphApi } from '../command-stack.ts';
 
 export function useGraph(machineId: string) {
+  const utils = trpc.useUtils();
+  // Changes made elsewhere (another tab, the API, another server process) arrive on the feed.
+  useMachineEvents(machineId, (e) => {
+    if (e.type.startsWith('graph.')) void utils.graph.get.invalidate({ machineId });
+  });
   return trpc.graph.get.useQuery({ machineId }, { staleTime: 30_000 });
 }
 
