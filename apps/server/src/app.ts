@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import { appRouter } from '@mm/api';
 import type { Context } from '@mm/api';
 import { API_CALLER, AppError, createSecretBox, createServices, systemClock, toAppError } from '@mm/core';
-import type { Caller, Clock, IdentityResolver, Services, Store } from '@mm/core';
+import type { Caller, Clock, IdentityResolver, RuntimePort, Services, Store } from '@mm/core';
 import { applyMigrations, createStore, openDatabase } from '@mm/db';
 import type { Database } from '@mm/db';
 import { clientErrorHandler, RETRY_AFTER_SECONDS, restPlugin, routeTable, sendError } from '@mm/rest';
@@ -41,8 +41,10 @@ export interface BuildOptions {
   clock?: Clock;
   /** Who controls a machine identity; the local registry when absent (tests inject failing ones). */
   identityResolver?: IdentityResolver;
-  /** Start background workers (lease sweeper). Default true. */
+  /** Start background workers (lease sweep, recovery, probes, retention). Default true. */
   workers?: boolean;
+  /** The runtime port (tests pass a fake); HTTP by default. */
+  runtime?: RuntimePort;
   logger?: boolean;
 }
 
@@ -109,19 +111,33 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   const { key } = loadSecretKey(env.MM_SECRET_KEY, env.MM_DATA_DIR);
   const store = createStore(db.prisma, { log: fastify.log });
   const clock = opts.clock ?? systemClock;
+  // Wakes change-feed readers when audit events commit, in this and other processes.
+  const notifier = await db.openNotifier(fastify.log);
+  const shutdown = new AbortController();
+  // Writes that make an endpoint due for a probe kick the probe pass once they commit (C6).
+  let kickProbe: () => void = () => undefined;
   // One network policy for endpoint writes (core) and every outbound call (runtime-http).
   const network = { allowedScopes: env.MM_ALLOWED_NETWORK_SCOPES, vpnCidrs: env.MM_VPN_CIDRS };
   const services = createServices({
     store,
     clock,
     secrets: createSecretBox(key),
-    runtime: createHttpRuntime({ policy: network, maxResponseBytes: env.MM_RUNTIME_MAX_RESPONSE_BYTES }),
+    runtime:
+      opts.runtime ?? createHttpRuntime({ policy: network, maxResponseBytes: env.MM_RUNTIME_MAX_RESPONSE_BYTES }),
     ...(opts.identityResolver && { identityResolver: opts.identityResolver }),
+    notifier,
+    onProbeDue: () => kickProbe(),
     config: {
       identityVerification: env.PEAQOS_MACHINE_IDENTITY_VERIFICATION,
       runtimeTimeoutMs: env.MM_RUNTIME_TIMEOUT_MS,
       graphMaxNodes: env.MM_GRAPH_MAX_NODES,
       network,
+      probe: {
+        intervalMs: env.MM_PROBE_INTERVAL_MS,
+        timeoutMs: env.MM_PROBE_TIMEOUT_MS,
+        failuresToUnreachable: env.MM_PROBE_FAILURES_TO_UNREACHABLE,
+        successesToActive: env.MM_PROBE_SUCCESSES_TO_ACTIVE,
+      },
     },
   });
   await services.catalogue.loadDefaults();
@@ -143,7 +159,14 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
 
   await fastify.register(
-    restPlugin({ services, routes: routeTable, authenticate, anonymousCaller: API_CALLER, version: VERSION }),
+    restPlugin({
+      services,
+      routes: routeTable,
+      authenticate,
+      anonymousCaller: API_CALLER,
+      version: VERSION,
+      events: { heartbeatMs: env.MM_EVENTS_HEARTBEAT_MS, shutdown: shutdown.signal },
+    }),
     { prefix: '/api/v1' },
   );
 
@@ -151,6 +174,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     let caller: Caller | undefined;
     return {
       services,
+      shutdown: shutdown.signal,
       get caller() {
         caller ??= authenticate(headers);
         return caller;
@@ -198,6 +222,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
 
   const workers = opts.workers === false ? null : startWorkers({ services, env, log: fastify.log });
+  if (workers?.probe) {
+    const probe = workers.probe;
+    kickProbe = () => probe.kick();
+  }
   let closed = false;
   return {
     fastify,
@@ -209,10 +237,13 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       if (closed) return;
       closed = true;
       closing = true;
-      // Stop taking work, let requests (and the executions they carry) finish, then the passes.
+      // End open change feeds (they never finish by themselves), stop taking work, let requests
+      // (and the executions they carry) finish, then the passes.
+      shutdown.abort();
       await fastify.close();
       await services.tasks.executions.drain();
       await workers?.stop();
+      await notifier.close();
       if (!opts.db) await db.close();
     },
   };

@@ -76,6 +76,23 @@ export const zEnv = z.object({
   MM_LEASE_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   /** How often executions whose claim lapsed are settled as interrupted (ms). */
   MM_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** Probing (context C6, docs/liveness.md "Probing"): period (0 = off), timeout, hysteresis. */
+  MM_PROBE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .refine((v) => v === 0 || v >= 100, 'must be 0 (off) or at least 100')
+    .default(10_000),
+  MM_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  MM_PROBE_FAILURES_TO_UNREACHABLE: z.coerce.number().int().min(1).max(100).default(3),
+  MM_PROBE_SUCCESSES_TO_ACTIVE: z.coerce.number().int().min(1).max(100).default(1),
+  /** Audit events older than this many days are pruned (context C7); 0 keeps them forever. */
+  MM_AUDIT_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(90),
+  /** How often the retention pass runs (ms). */
+  MM_AUDIT_RETENTION_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(3_600_000),
+  /** Comment lines an idle change feed sends to keep proxies from closing it (ms). */
+  MM_EVENTS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** Most nodes in one machine's graph; twice as many edges (context C5). */
   MM_GRAPH_MAX_NODES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** PostgreSQL pool size, connect timeout and statement timeout (docs/faults.md). */

@@ -13,6 +13,11 @@ export interface PeriodicWorker {
   readonly name: string;
   /** Runs a pass now unless one is in flight; resolves when the pass (or the one in flight) ends. */
   runNow(): Promise<void>;
+  /**
+   * Asks for a pass that starts after this call: now, or right after the one in flight (which may
+   * have read its rows before the caller's write committed). Requests during a pass coalesce.
+   */
+  kick(): void;
   stop(): Promise<void>;
 }
 
@@ -30,6 +35,7 @@ export function startPeriodic(opts: {
   // A failure episode ends after a quiet stretch without failures (as the store's outage log does),
   // so a pass that fails, succeeds and fails again during one flapping outage logs once.
   const quietMs = Math.max(2_000, 2 * opts.periodMs);
+  let again = false;
   const runNow = () => {
     if (stopped) return Promise.resolve();
     inFlight ??= opts
@@ -46,6 +52,10 @@ export function startPeriodic(opts: {
       })
       .finally(() => {
         inFlight = null;
+        if (again) {
+          again = false;
+          void runNow();
+        }
       });
     return inFlight;
   };
@@ -54,6 +64,11 @@ export function startPeriodic(opts: {
   return {
     name: opts.name,
     runNow,
+    kick() {
+      if (stopped) return;
+      if (inFlight) again = true;
+      else void runNow();
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);

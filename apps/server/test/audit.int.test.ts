@@ -105,6 +105,8 @@ describeEachDb('audit events', (get) => {
       'actor',
       'createdAt',
       'id',
+      // additive (context C3, C7)
+      'machineId',
       'payload',
       'principal',
       'resourceId',

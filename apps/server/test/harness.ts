@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createCaller } from '@mm/api';
-import type { Clock, IdentityResolver } from '@mm/core';
+import type { Clock, IdentityResolver, RuntimePort } from '@mm/core';
 import { openDatabase } from '@mm/db';
 import type { Database } from '@mm/db';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -29,6 +29,12 @@ export interface HarnessOptions {
   clock?: Clock;
   /** The identity resolver; the local registry when absent. */
   identityResolver?: IdentityResolver;
+  /** Run the background passes (probes, sweeps); off by default, tests call the passes. */
+  workers?: boolean;
+  /** A runtime port in place of HTTP (unit-style fakes). */
+  runtime?: RuntimePort;
+  /** PostgreSQL: this database instead of the run's shared one (see support/pg.ts). */
+  databaseUrl?: string;
 }
 
 let seq = 0;
@@ -39,7 +45,7 @@ export function uniq(prefix = 't'): string {
 }
 
 export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Promise<TestApp> {
-  const pgUrl = inject('pgUrl');
+  const pgUrl = opts.databaseUrl ?? inject('pgUrl');
   let db: Database;
   if (kind === 'postgresql') {
     if (!pgUrl) throw new Error('PostgreSQL is not available');
@@ -56,10 +62,11 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
   const app = await buildApp({
     env,
     db,
-    workers: false,
+    workers: opts.workers ?? false,
     logger: false,
     ...(opts.clock && { clock: opts.clock }),
     ...(opts.identityResolver && { identityResolver: opts.identityResolver }),
+    ...(opts.runtime && { runtime: opts.runtime }),
   });
   let baseUrl = '';
   if (opts.listen) {

@@ -1,6 +1,7 @@
 import { agentsRouter } from './routers/agents.ts';
 import { auditRouter } from './routers/audit.ts';
 import { catalogueRouter } from './routers/catalogue.ts';
+import { eventsRouter } from './routers/events.ts';
 import { graphRouter } from './routers/graph.ts';
 import { identityRouter } from './routers/identity.ts';
 import { machinesRouter } from './routers/machines.ts';
@@ -11,7 +12,7 @@ import { createCallerFactory, router } from './trpc.ts';
 
 /**
  * Procedures: machines.*, identity.*, catalogue.*, runtimeEndpoints.*, agents.*, graph.*, policies.*, audit.*,
- * and tasks.* (which also holds routes, outcomes and runs).
+ * tasks.* (which also holds routes, outcomes and runs), and the subscription events.onMachine.
  */
 export const appRouter = router({
   machines: machinesRouter,
@@ -23,6 +24,7 @@ export const appRouter = router({
   policies: policiesRouter,
   tasks: tasksRouter,
   audit: auditRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

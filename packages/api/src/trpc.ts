@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import type { Context } from './context.ts';
 
 const t = initTRPC.context<Context>().create({
+  // Subscriptions (events.onMachine) stream over SSE; pings keep idle proxies from closing them.
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 20_000 } },
   errorFormatter({ shape, error }) {
     const cause = toAppError(error.cause);
     let code: ErrorCode = 'INTERNAL_ERROR';

@@ -2,7 +2,7 @@ import { CURSOR_MESSAGE, encodeKeyCursor, parseCursor } from '@mm/contracts';
 import { AppError } from './errors.ts';
 import type { NetworkPolicy } from './lib/address-scope.ts';
 import type { SecretBox } from './lib/secrets.ts';
-import type { Clock, IdentityResolver, RuntimePort, Store } from './ports.ts';
+import type { ChangeNotifier, Clock, IdentityResolver, RuntimePort, Store } from './ports.ts';
 
 export interface CoreConfig {
   /** `off` (quick start) or `required` (hosted): context A1/B2. */
@@ -16,6 +16,27 @@ export interface CoreConfig {
    * checked at endpoint writes; every scope and no extra range when absent.
    */
   network?: NetworkPolicy;
+  /** Probing and its hysteresis (context C6, docs/liveness.md "Probing"); defaults when absent. */
+  probe?: Partial<ProbeConfig>;
+}
+
+export interface ProbeConfig {
+  /** `MM_PROBE_INTERVAL_MS`; 0 = probing off. */
+  intervalMs: number;
+  timeoutMs: number;
+  failuresToUnreachable: number;
+  successesToActive: number;
+}
+
+export const DEFAULT_PROBE_CONFIG: ProbeConfig = {
+  intervalMs: 10_000,
+  timeoutMs: 2_000,
+  failuresToUnreachable: 3,
+  successesToActive: 1,
+};
+
+export function probeConfigOf(config: CoreConfig): ProbeConfig {
+  return { ...DEFAULT_PROBE_CONFIG, ...config.probe };
 }
 
 export interface CoreDeps {
@@ -27,6 +48,13 @@ export interface CoreDeps {
   runtime: RuntimePort;
   /** Who controls a machine identity; the local registry in `store` when absent. */
   identityResolver?: IdentityResolver;
+  /** Wakes change-feed readers; without one they poll (docs/liveness.md "The change feed"). */
+  notifier?: ChangeNotifier;
+  /**
+   * Called after a write that made an endpoint due for a probe has committed, so the server can run
+   * the probe pass at once (context C6: "a new or changed endpoint is probed at once").
+   */
+  onProbeDue?: () => void;
 }
 
 /**

@@ -40,6 +40,25 @@ export interface AuditInput {
   resourceType: string;
   resourceId: string;
   payload: Record<string, unknown>;
+  /** The machine the resource belongs to; derived from the resource and payload when absent. */
+  machineId?: string | null | undefined;
+}
+
+export interface AuditFilter {
+  /** Exact type, or a prefix when it ends in `*` (`graph.node.*`). */
+  type?: string | undefined;
+  resourceType?: string | undefined;
+  resourceId?: string | undefined;
+  machineId?: string | undefined;
+  principal?: string | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+}
+
+/** One event of the change feed with its position (`seq`, a decimal string). */
+export interface FeedEvent {
+  seq: string;
+  event: AuditEventView;
 }
 
 export interface AuditRepo {
@@ -47,15 +66,25 @@ export interface AuditRepo {
   /** Many events in one statement (set-based background passes). */
   recordMany(events: AuditInput[]): Promise<void>;
   list(
-    filter: {
-      type?: string | undefined;
-      resourceType?: string | undefined;
-      resourceId?: string | undefined;
+    filter: AuditFilter & {
       /** Only events about these machines, or about no machine and recorded by `principal`. */
       visibleTo?: { principal: string; machineIds: string[] } | undefined;
     },
     page: Page,
   ): Promise<ListResponse<AuditEventView>>;
+  /** A machine's events with `after < seq <= upTo`, oldest first (docs/liveness.md "The change feed"). */
+  readAfter(machineId: string, after: bigint, upTo: bigint, limit: number): Promise<FeedEvent[]>;
+  /**
+   * The highest seq drawn so far and, read after it, the transactions in progress: every seq up to
+   * `lastSeq` is final once those have ended.
+   */
+  feedHorizon(): Promise<{ lastSeq: bigint; inProgress: string[] }>;
+  /** Which of these transaction ids are still in progress. */
+  stillInProgress(xids: string[]): Promise<string[]>;
+  /** The newest seq of a machine's events (where a feed without a position starts). */
+  lastSeqOf(machineId: string): Promise<bigint>;
+  /** Deletes up to `limit` events older than `before`, oldest first; answers how many. */
+  pruneBefore(before: Date, limit: number): Promise<number>;
 }
 
 export interface MachineRecordInput {
@@ -156,6 +185,30 @@ export interface EndpointWrite {
   probePath: string;
   status: RuntimeEndpointView['status'];
   leaseExpiresAt: Date | null;
+  /** Make the endpoint due for a probe now (new or changed endpoint, docs/liveness.md "Probing"). */
+  probeNow?: boolean;
+}
+
+/** What the probe pass needs of a claimed endpoint; internal (carries the credential ciphertext). */
+export interface ProbeClaim {
+  id: string;
+  machineId: string;
+  providerKey: string;
+  endpointBaseUrl: string;
+  probePath: string;
+  networkScope: NetworkScope;
+  authType: EndpointAuthType;
+  authTokenCipher: string | null;
+}
+
+/** One health observation: a probe answer or an execution attempt (passive evidence). */
+export interface EndpointObservation {
+  healthy: boolean;
+  at: Date;
+  /** Apply only while the endpoint still has this URL (a probe of the old URL says nothing of the new). */
+  endpointBaseUrl?: string;
+  failuresToUnreachable: number;
+  successesToActive: number;
 }
 
 export interface RuntimeEndpointRepo {
@@ -182,6 +235,20 @@ export interface RuntimeEndpointRepo {
     id: string,
     patch: { status?: RuntimeEndpointView['status']; lastCheckedAt?: Date; lastHealthyAt?: Date },
   ): Promise<RuntimeEndpointView>;
+  /**
+   * Claims up to `limit` endpoints due for a probe (SKIP LOCKED) and moves their next probe to
+   * `nextProbeAt`, in one statement, so no other process probes them in this interval. Skips
+   * endpoints whose lease lapsed, of a revoked agent, or of a machine that is not active.
+   */
+  claimDueForProbe(now: Date, nextProbeAt: Date, limit: number): Promise<ProbeClaim[]>;
+  /**
+   * Applies one observation with the hysteresis of docs/liveness.md, conditionally and under the
+   * row lock: null when it does not apply (endpoint gone, moved, lease lapsed, agent revoked).
+   */
+  observe(
+    id: string,
+    observation: EndpointObservation,
+  ): Promise<{ endpoint: RuntimeEndpointView; from: RuntimeEndpointView['status'] } | null>;
 }
 
 export interface AgentRepo {
@@ -316,6 +383,14 @@ export interface Repos {
 export interface Store extends Repos {
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   ping(): Promise<boolean>;
+}
+
+/**
+ * Wakes change-feed readers (docs/liveness.md "The change feed"): PostgreSQL LISTEN/NOTIFY, or
+ * PGlite's in-process notifications. `machineId` is empty when unknown (wake everyone).
+ */
+export interface ChangeNotifier {
+  subscribe(listener: (machineId: string) => void): () => void;
 }
 
 export interface Clock {

@@ -2,10 +2,12 @@ import type { CoreDeps } from './deps.ts';
 import { createAgentService } from './services/agents.ts';
 import { createAuditService } from './services/audit.ts';
 import { createCatalogueService } from './services/catalogue.ts';
+import { createEventFeed } from './services/events.ts';
 import { createGraphService } from './services/graph.ts';
 import { createIdentityService } from './services/identity.ts';
 import { createMachineService } from './services/machines.ts';
 import { createPolicyService } from './services/policies.ts';
+import { createProbeService } from './services/probes.ts';
 import { createRuntimeEndpointService } from './services/runtime-endpoints.ts';
 import { createTaskService } from './services/tasks.ts';
 
@@ -21,6 +23,8 @@ export function createServices(deps: CoreDeps) {
     policies: createPolicyService(deps),
     tasks: createTaskService(deps),
     audit: createAuditService(deps),
+    events: createEventFeed(deps),
+    probes: createProbeService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -5,6 +5,8 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { pgFactory, pgliteFactory } from './adapters.ts';
 import type { PoolOptions } from './adapters.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { listenPglite, listenPostgres } from './notifier.ts';
+import type { ClosableNotifier, NotifierLog } from './notifier.ts';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -27,6 +29,8 @@ export interface Database {
   /** Human-readable location, without credentials. */
   describe: string;
   ping(): Promise<boolean>;
+  /** Wakes change-feed readers when audit events commit (docs/liveness.md "The change feed"). */
+  openNotifier(log?: NotifierLog): Promise<ClosableNotifier>;
   close(): Promise<void>;
 }
 
@@ -178,6 +182,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       migrationAdapter: factory,
       describe: redactUrl(url),
       ping: () => ping(prisma),
+      openNotifier: (log) => listenPostgres(url, { ...(log && { log }) }),
       close: () => prisma.$disconnect(),
     };
   }
@@ -201,6 +206,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     migrationAdapter: factory,
     describe: options.inMemory ? 'pglite (memory)' : `pglite ${path.resolve(options.dataDir)}`,
     ping: () => ping(prisma),
+    openNotifier: () => listenPglite((channel, cb) => client.listen(channel, cb)),
     async close() {
       if (closed) return;
       closed = true;

@@ -11,3 +11,5 @@ export {
   resetDatabase,
   MIGRATIONS_DIR,
 } from './migrate/engine.ts';
+export { AUDIT_CHANNEL } from './notifier.ts';
+export type { ClosableNotifier, NotifierLog } from './notifier.ts';

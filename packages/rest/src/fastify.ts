@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { isWithStatus } from './route.ts';
 import type { RouteDef } from './route.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { registerEventStream } from './events.ts';
 
 export interface RestOptions {
   services: Services;
@@ -18,6 +19,8 @@ export interface RestOptions {
   /** The caller for routes that authenticate themselves (the agent heartbeat). */
   anonymousCaller: Caller;
   version: string;
+  /** The change feed's heartbeat period and the shutdown signal that ends open streams. */
+  events?: { heartbeatMs?: number; shutdown?: AbortSignal };
 }
 
 /** Seconds a client should wait before retrying while the database is unavailable. */
@@ -115,7 +118,7 @@ function compilePatterns(routes: RouteDef[]) {
  */
 export function restPlugin(opts: RestOptions) {
   return function rest(app: FastifyInstance, _opts: unknown, done: (err?: Error) => void) {
-    const patterns = compilePatterns(opts.routes);
+    const patterns = [...compilePatterns(opts.routes), { method: 'GET', regex: /^\/events\/?$/ }];
 
     // JSON only: text/plain and others answer 415. An empty JSON body counts as no body.
     app.removeAllContentTypeParsers();
@@ -170,6 +173,12 @@ export function restPlugin(opts: RestOptions) {
 
     const openapi = buildOpenApiDocument(opts.routes, opts.version);
     app.get('/openapi.json', (_req, reply) => reply.send(openapi));
+
+    registerEventStream(app, {
+      services: opts.services,
+      authenticate: (headers) => opts.authenticate(headers),
+      ...opts.events,
+    });
 
     for (const def of opts.routes) {
       app.route({

@@ -130,12 +130,15 @@ async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, 
     throw new AppError('AGENT_PAIRING_INACTIVE', `machine agent ${agent.id} is revoked`, { status: 'revoked' });
   }
   let endpoints: RuntimeEndpointView[];
+  let probeDue = false;
   if (req.endpoints?.length) {
     endpoints = [];
     for (const input of req.endpoints) {
       const owner = { source: 'agent' as const, agentId: agent.id, leaseExpiresAt };
       const write = endpointWrite(input.providerKey, input, owner, deps);
-      endpoints.push((await upsertEndpointIn(tx, req.machineId, write, actor)).item);
+      const written = await upsertEndpointIn(tx, req.machineId, write, actor);
+      probeDue ||= written.probeDue;
+      endpoints.push(written.item);
     }
   } else {
     endpoints = await renewLeases(tx, agent, now, leaseExpiresAt);
@@ -152,7 +155,7 @@ async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, 
       endpoints: endpoints.map((e) => ({ id: e.id, providerKey: e.providerKey, status: e.status })),
     },
   });
-  return { item, endpoints, nextHeartbeatInSeconds: Math.max(1, Math.floor(leaseSeconds / 3)) };
+  return { item, endpoints, nextHeartbeatInSeconds: Math.max(1, Math.floor(leaseSeconds / 3)), probeDue };
 }
 
 function allowedKeysOf(req: EnrollMachineAgentRequest): string[] {
@@ -247,12 +250,14 @@ export function createAgentService(deps: CoreDeps) {
       // The agent acts for itself: its events carry its id as principal (context C3); the token,
       // not an owner, decides what it may touch (its own machine only).
       const asAgent = { actor: agentActor(req.agentId), ownerId: req.agentId, admin: false, kind: 'agent' as const };
-      return runAs(asAgent, () =>
+      const { probeDue, ...answer } = await runAs(asAgent, () =>
         store.transaction(async (tx) => {
           const agent = await authorizeHeartbeat(tx, deps, req, token);
           return writeHeartbeat(tx, deps, req, agent);
         }),
       );
+      if (probeDue) deps.onProbeDue?.();
+      return answer;
     },
   };
 }

@@ -13,10 +13,12 @@ import type {
 } from '@mm/contracts';
 import { TASK_ACTIONS, TASK_SETTLES, taskAllows } from '@mm/contracts';
 import type { Caller } from '../deps.ts';
+import { probeConfigOf, SYSTEM_ACTOR } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { walk } from './execute-walk.ts';
 import type { ExecuteDeps, Walk } from './execute-walk.ts';
 import { requireActiveMachine } from './machine-guard.ts';
+import { observeEndpointIn } from './probes.ts';
 
 export type { ExecuteDeps } from './execute-walk.ts';
 
@@ -149,11 +151,23 @@ async function settle(
     for (const a of w.attempts) {
       if (!a.providerKey || (a.status !== 'succeeded' && a.status !== 'failed')) continue;
       const endpoint = await tx.endpoints.get(task.machineId, a.providerKey);
-      if (endpoint) {
-        await tx.endpoints.setStatus(endpoint.id, {
-          lastCheckedAt: now,
-          ...(a.status === 'succeeded' && { lastHealthyAt: now }),
-        });
+      if (!endpoint) continue;
+      if (a.status === 'succeeded') {
+        await tx.endpoints.setStatus(endpoint.id, { lastCheckedAt: now, lastHealthyAt: now });
+      } else {
+        // Passive evidence (context C6, docs/liveness.md "Probing"): a failed attempt counts like a
+        // failed probe, with the same counters, transitions and audit event, in this transaction.
+        await observeEndpointIn(
+          tx,
+          endpoint.id,
+          {
+            healthy: false,
+            at: now,
+            reason: `execution failed: ${a.errorCode ?? 'RUNTIME_ERROR'}${a.errorMessage ? `: ${a.errorMessage}` : ''}`,
+            actor: SYSTEM_ACTOR,
+          },
+          probeConfigOf(deps.config),
+        );
       }
     }
     await tx.audit.record({

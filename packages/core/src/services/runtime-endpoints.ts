@@ -109,10 +109,21 @@ export async function upsertEndpointIn(
   machineId: string,
   pending: PendingEndpointWrite,
   actor: string,
-): Promise<{ item: RuntimeEndpointView; created: boolean }> {
+): Promise<{ item: RuntimeEndpointView; created: boolean; probeDue: boolean }> {
   const current = await tx.endpoints.get(machineId, pending.providerKey);
   const { credential: _credential, ...fields } = pending;
-  const write: EndpointWrite = { ...fields, authTokenCipher: credentialCipher(machineId, pending, current) };
+  // A new or changed endpoint is probed at once (context C6): a manual write is an operator's
+  // change; an agent's only when it moves the endpoint (a heartbeat repeats the same list).
+  const probeDue =
+    !current ||
+    pending.source === 'manual' ||
+    current.endpointBaseUrl !== pending.endpointBaseUrl ||
+    current.probePath !== pending.probePath;
+  const write: EndpointWrite = {
+    ...fields,
+    authTokenCipher: credentialCipher(machineId, pending, current),
+    probeNow: probeDue,
+  };
   const result = await tx.endpoints.upsert(machineId, write);
   await tx.audit.record({
     actor,
@@ -121,11 +132,11 @@ export async function upsertEndpointIn(
     resourceId: result.item.id,
     payload: { endpoint: result.item, created: result.created },
   });
-  return result;
+  return { ...result, probeDue };
 }
 
 export function createRuntimeEndpointService(deps: CoreDeps) {
-  const { store, config, secrets, clock } = deps;
+  const { store, config, secrets, clock, onProbeDue } = deps;
   return {
     /**
      * Turns endpoints whose lease lapsed `unreachable` (context B9), set-based: each batch is one
@@ -173,7 +184,7 @@ export function createRuntimeEndpointService(deps: CoreDeps) {
     },
 
     async upsert(machineId: string, providerKey: string, input: UpsertRuntimeEndpointRequest, caller: Caller) {
-      return store.transaction(async (tx) => {
+      const { probeDue, ...result } = await store.transaction(async (tx) => {
         await requireActiveMachine(tx, deps, machineId);
         const write = endpointWrite(
           providerKey,
@@ -187,6 +198,9 @@ export function createRuntimeEndpointService(deps: CoreDeps) {
         );
         return upsertEndpointIn(tx, machineId, write, caller.actor);
       });
+      // After the commit, so the probe pass can see the row (docs/liveness.md "Probing").
+      if (probeDue) onProbeDue?.();
+      return result;
     },
 
     async delete(machineId: string, providerKey: string, caller: Caller): Promise<void> {

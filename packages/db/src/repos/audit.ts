@@ -1,6 +1,6 @@
 import type { AuditEventView } from '@mm/contracts';
 import { currentPrincipal } from '@mm/core';
-import type { AuditRepo } from '@mm/core';
+import type { AuditInput, AuditRepo } from '@mm/core';
 import type { AuditEvent, Prisma } from '../generated/prisma/client.ts';
 import { asRecord, iso, pageOf } from './paging.ts';
 import type { Tx } from './tx.ts';
@@ -10,6 +10,7 @@ export function auditView(row: AuditEvent): AuditEventView {
     id: row.id,
     actor: row.actor,
     principal: row.principal,
+    machineId: row.machineId,
     type: row.type,
     resourceType: row.resourceType,
     resourceId: row.resourceId,
@@ -18,27 +19,50 @@ export function auditView(row: AuditEvent): AuditEventView {
   };
 }
 
+/** Payload members that hold a machine's resource, in the order the backfill migration reads them. */
+const MACHINE_MEMBERS = ['node', 'edge', 'task', 'endpoint', 'agent', 'run', 'route', 'outcome'] as const;
+
+/**
+ * The machine an event belongs to (context C7), when the caller did not say: the machine itself,
+ * or the `machineId` of the resource view in the payload. Same rule as the backfill in migration
+ * 20261202055653_concurrency_versions_claims.
+ */
+export function machineIdOf(event: AuditInput): string | null {
+  if (event.machineId !== undefined) return event.machineId;
+  if (event.resourceType === 'machine') return event.resourceId;
+  for (const member of MACHINE_MEMBERS) {
+    const id = asRecord(event.payload[member]).machineId;
+    if (typeof id === 'string') return id;
+  }
+  const direct = event.payload.machineId;
+  return typeof direct === 'string' ? direct : null;
+}
+
+function rowOf(event: AuditInput) {
+  return {
+    actor: event.actor,
+    type: event.type,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    principal: event.principal ?? currentPrincipal(),
+    machineId: machineIdOf(event),
+    payload: JSON.parse(JSON.stringify(event.payload)) as Prisma.InputJsonObject,
+  };
+}
+
 export function auditRepo(db: Tx): AuditRepo {
   return {
     async record(event) {
-      const payload = JSON.parse(JSON.stringify(event.payload)) as Prisma.InputJsonObject;
-      const principal = event.principal ?? currentPrincipal();
-      return auditView(await db.auditEvent.create({ data: { ...event, principal, payload } }));
+      return auditView(await db.auditEvent.create({ data: rowOf(event) }));
     },
     async recordMany(events) {
       if (!events.length) return;
-      const principal = currentPrincipal();
-      await db.auditEvent.createMany({
-        data: events.map((e) => ({
-          ...e,
-          principal: e.principal ?? principal,
-          payload: JSON.parse(JSON.stringify(e.payload)) as Prisma.InputJsonObject,
-        })),
-      });
+      await db.auditEvent.createMany({ data: events.map(rowOf) });
     },
     list(filter, page) {
+      const type = filter.type;
       const where: Prisma.AuditEventWhereInput = {
-        ...(filter.type && { type: filter.type }),
+        ...(type && (type.endsWith('*') ? { type: { startsWith: type.slice(0, -1) } } : { type })),
         ...(filter.resourceType && { resourceType: filter.resourceType }),
         ...(filter.resourceId && { resourceId: filter.resourceId }),
         ...(filter.visibleTo && {
@@ -47,8 +71,57 @@ export function auditRepo(db: Tx): AuditRepo {
             { machineId: null, principal: filter.visibleTo.principal },
           ],
         }),
+        ...(filter.machineId && { machineId: filter.machineId }),
+        ...(filter.principal && { principal: filter.principal }),
+        ...((filter.since || filter.until) && {
+          createdAt: { ...(filter.since && { gte: filter.since }), ...(filter.until && { lte: filter.until }) },
+        }),
       };
       return pageOf((args) => db.auditEvent.findMany(args), where, page, auditView);
+    },
+    async readAfter(machineId, after, upTo, limit) {
+      if (upTo <= after) return [];
+      const rows = await db.auditEvent.findMany({
+        where: { machineId, seq: { gt: after, lte: upTo } },
+        orderBy: { seq: 'asc' },
+        take: limit,
+      });
+      return rows.map((row) => ({ seq: row.seq.toString(), event: auditView(row) }));
+    },
+    async feedHorizon() {
+      // Two statements, in this order (docs/liveness.md "The change feed"): the sequence's last
+      // value first, then the snapshot. A writer takes its transaction id before its seq (the
+      // insert trigger), so every seq up to `lastSeq` belongs to a transaction that had ended or
+      // is listed in progress in the snapshot read after it.
+      const [seq] = await db.$queryRaw<{ last: bigint | null }[]>`
+        SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS "last" FROM "AuditEvent_seq_seq"`;
+      const xip = await db.$queryRaw<{ xid: string }[]>`
+        SELECT x::text AS "xid" FROM pg_snapshot_xip(pg_current_snapshot()) AS x`;
+      return { lastSeq: BigInt(seq?.last ?? 0), inProgress: xip.map((r) => r.xid) };
+    },
+    async stillInProgress(xids) {
+      if (!xids.length) return [];
+      const rows = await db.$queryRaw<{ xid: string }[]>`
+        SELECT x AS "xid" FROM unnest(${xids}::text[]) AS x
+        WHERE pg_xact_status(x::xid8) = 'in progress'`;
+      return rows.map((r) => r.xid);
+    },
+    async lastSeqOf(machineId) {
+      const row = await db.auditEvent.findFirst({
+        where: { machineId },
+        orderBy: { seq: 'desc' },
+        select: { seq: true },
+      });
+      return row?.seq ?? 0n;
+    },
+    async pruneBefore(before, limit) {
+      // Set-based and bounded (context C7): one DELETE of at most `limit` rows, skipping rows
+      // another process is deleting.
+      return db.$executeRaw`
+        DELETE FROM "AuditEvent" WHERE "seq" IN (
+          SELECT "seq" FROM "AuditEvent" WHERE "createdAt" < ${before}
+          ORDER BY "seq" LIMIT ${limit} FOR UPDATE SKIP LOCKED
+        )`;
     },
   };
 }

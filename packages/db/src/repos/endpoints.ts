@@ -1,5 +1,6 @@
 import type { RuntimeEndpointView } from '@mm/contracts';
-import type { RuntimeEndpointRepo } from '@mm/core';
+import { nextHealth } from '@mm/core';
+import type { ProbeClaim, RuntimeEndpointRepo } from '@mm/core';
 import type { RuntimeEndpoint } from '../generated/prisma/client.ts';
 import { iso, isoOrNull, pageOf } from './paging.ts';
 import type { Tx } from './tx.ts';
@@ -47,10 +48,22 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
     async upsert(machineId, write) {
       const existing = await db.runtimeEndpoint.findUnique({
         where: { machineId_providerKey: { machineId, providerKey: write.providerKey } },
-        select: { id: true },
+        select: { id: true, status: true, endpointBaseUrl: true, probePath: true },
       });
-      const { authTokenCipher, ...rest } = write;
-      const data = { ...rest, ...(authTokenCipher !== undefined && { authTokenCipher }) };
+      const { authTokenCipher, probeNow, ...rest } = write;
+      // A write that sets another status, URL or probe path starts the hysteresis over from it
+      // (docs/liveness.md "Probing": a status set by hand holds until the next probe says otherwise).
+      const fresh =
+        !existing ||
+        existing.status !== write.status ||
+        existing.endpointBaseUrl !== write.endpointBaseUrl ||
+        existing.probePath !== write.probePath;
+      const data = {
+        ...rest,
+        ...(authTokenCipher !== undefined && { authTokenCipher }),
+        ...(fresh && { failureCount: 0, successCount: 0 }),
+        ...(probeNow && { nextProbeAt: null }),
+      };
       const row = await db.runtimeEndpoint.upsert({
         where: { machineId_providerKey: { machineId, providerKey: write.providerKey } },
         create: { machineId, ...data },
@@ -101,6 +114,59 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
       await db.runtimeEndpoint.updateMany({ where: { agentId, source: 'agent' }, data: { leaseExpiresAt } });
       const rows = await db.runtimeEndpoint.findMany({ where: { agentId, source: 'agent' } });
       return rows.map(endpointView);
+    },
+    async claimDueForProbe(now, nextProbeAt, limit) {
+      // One statement (docs/liveness.md "Probing"): claim due rows with SKIP LOCKED and move their
+      // next probe forward, so no other process claims them in this interval. Lapsed leases and
+      // revoked agents are not probed: the lease is the agent's liveness, and revocation is final.
+      // Raw SQL leaves updatedAt alone: scheduling a probe is not a change of the endpoint.
+      return db.$queryRaw<ProbeClaim[]>`
+        WITH due AS (
+          SELECT e."id" FROM "RuntimeEndpoint" e
+          JOIN "Machine" m ON m."id" = e."machineId" AND m."status" = 'active'
+          LEFT JOIN "MachineAgent" a ON a."id" = e."agentId"
+          WHERE (e."nextProbeAt" IS NULL OR e."nextProbeAt" <= ${now})
+            AND (e."leaseExpiresAt" IS NULL OR e."leaseExpiresAt" >= ${now})
+            AND (a."id" IS NULL OR a."status" <> 'revoked')
+          ORDER BY e."nextProbeAt" ASC NULLS FIRST
+          LIMIT ${limit}
+          FOR UPDATE OF e SKIP LOCKED
+        )
+        UPDATE "RuntimeEndpoint" e SET "nextProbeAt" = ${nextProbeAt}
+        FROM due WHERE e."id" = due."id"
+        RETURNING e."id", e."machineId", e."providerKey", e."endpointBaseUrl", e."probePath",
+          e."networkScope", e."authType", e."authTokenCipher"`;
+    },
+    async observe(id, o) {
+      // Row lock first; every check below reads after it (a new statement, so a new snapshot): a
+      // revoke or a lease sweep that committed while this waited is seen, one still to come runs
+      // after this commit and wins (docs/liveness.md "Probing").
+      const locked = await db.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "RuntimeEndpoint" WHERE "id" = ${id} FOR UPDATE`;
+      if (!locked.length) return null;
+      const row = await db.runtimeEndpoint.findUnique({ where: { id } });
+      if (!row) return null;
+      if (o.endpointBaseUrl !== undefined && row.endpointBaseUrl !== o.endpointBaseUrl) return null;
+      if (row.leaseExpiresAt && row.leaseExpiresAt < o.at) return null;
+      if (row.agentId) {
+        const agent = await db.machineAgent.findUnique({ where: { id: row.agentId }, select: { status: true } });
+        if (agent?.status === 'revoked') return null;
+      }
+      const from = row.status as RuntimeEndpointView['status'];
+      const next = nextHealth(
+        { status: from, failureCount: row.failureCount, successCount: row.successCount },
+        o.healthy,
+        o,
+      );
+      const updated = await db.runtimeEndpoint.update({
+        where: { id },
+        data: {
+          ...next,
+          lastCheckedAt: o.at,
+          ...(o.healthy && { lastHealthyAt: o.at }),
+        },
+      });
+      return { endpoint: endpointView(updated), from };
     },
     async setStatus(id, patch) {
       return endpointView(await db.runtimeEndpoint.update({ where: { id }, data: patch }));

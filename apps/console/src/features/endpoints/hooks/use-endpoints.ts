@@ -1,8 +1,17 @@
 import { useToast } from '../../../components/ui/toast.tsx';
 import { trpc } from '../../../lib/trpc.ts';
+import { useMachineEvents } from '../../../lib/use-machine-events.ts';
 
 /** Polled: agents renew leases and the sweeper flips lapsed endpoints to `unreachable`. */
 export function useEndpoints(machineId: string, refetchInterval: number | false = 5_000) {
+  const utils = trpc.useUtils();
+  // Probes, sweeps and heartbeats are audited: the feed refreshes the list at once, polling stays
+  // as the fallback.
+  useMachineEvents(machineId, (e) => {
+    if (e.type.startsWith('runtime-endpoint.') || e.type === 'machine-agent.heartbeat') {
+      void utils.runtimeEndpoints.list.invalidate({ machineId });
+    }
+  });
   return trpc.runtimeEndpoints.list.useQuery({ machineId, limit: 500 }, { refetchInterval });
 }
 

@@ -1,11 +1,17 @@
 import { useEffect, useMemo } from 'react';
 import { appErrorOf } from '../../../lib/errors.ts';
 import { trpc } from '../../../lib/trpc.ts';
+import { useMachineEvents } from '../../../lib/use-machine-events.ts';
 import type { GraphApi } from '../command-stack.ts';
 
 const GRAPH_STALE_MS = 30_000;
 
 export function useGraph(machineId: string) {
+  const utils = trpc.useUtils();
+  // Changes made elsewhere (another tab, the API, another server process) arrive on the feed.
+  useMachineEvents(machineId, (e) => {
+    if (e.type.startsWith('graph.')) void utils.graph.get.invalidate({ machineId });
+  });
   return trpc.graph.get.useQuery({ machineId }, { staleTime: GRAPH_STALE_MS });
 }
 
