@@ -723,6 +723,7 @@ export interface components {
       id: string;
       actor: string;
       principal: string;
+      machineId: string | null;
       type: string;
       resourceType: string;
       resourceId: string;
@@ -9503,6 +9504,10 @@ export interface operations {
         type?: string;
         resourceType?: string;
         resourceId?: string;
+        machineId?: string;
+        principal?: string;
+        since?: string;
+        until?: string;
       };
       header?: never;
       path?: never;
