@@ -29,6 +29,8 @@ afterAll(async () => {
 /** The inputs that name something belonging to a machine (or a policy). */
 const SCOPED_KEYS = ['machineId', 'runId', 'policyId', 'nodeId', 'edgeId', 'taskId', 'agentId'];
 const scoped = (keys: string[]) => keys.some((k) => SCOPED_KEYS.includes(k));
+/** Lists that merely filter by machine: they answer 200 with what the caller may see (tested below). */
+const FILTERED_LISTS = new Set(['GET /audit-events', 'audit.list']);
 
 describeEachDb(
   'trust: owners and administrators',
@@ -118,6 +120,7 @@ describeEachDb(
       const targets = restTargets().filter(
         (t) =>
           t.route.auth !== 'agent' &&
+          !FILTERED_LISTS.has(t.name) &&
           scoped([
             ...(t.route.path.match(/:[A-Za-z]+/g) ?? []).map((p) => p.slice(1)),
             ...Object.keys(t.query?.properties ?? {}),
@@ -145,7 +148,9 @@ describeEachDb(
 
     it('answers another owner NOT_FOUND on every machine-scoped tRPC procedure (from the router)', async () => {
       const caller = createCaller(get().app.trpcContext({ 'x-api-key': KEYS.bob }));
-      const targets = trpcTargets().filter((t) => t.input && scoped(Object.keys(t.input.properties ?? {})));
+      const targets = trpcTargets().filter(
+        (t) => t.input && !FILTERED_LISTS.has(t.path) && scoped(Object.keys(t.input.properties ?? {})),
+      );
       expect(targets.length).toBeGreaterThan(20);
       const leaks: string[] = [];
       for (const t of targets) {
@@ -161,6 +166,21 @@ describeEachDb(
         }
       }
       expect(leaks).toEqual([]);
+    });
+
+    it("does not stream another owner's change feed (REST SSE and the tRPC subscription)", async () => {
+      const m = fixtures.machineId![0]!;
+      const res = await bob({ method: 'GET', url: `/api/v1/events?machineId=${m}` });
+      expect(res.statusCode).toBe(404);
+      const caller = createCaller(get().app.trpcContext({ 'x-api-key': KEYS.bob }));
+      const stream = await caller.events.onMachine({ machineId: m });
+      const err = await (async () => {
+        for await (const _ of stream as AsyncIterable<unknown>) break;
+      })().then(
+        () => null,
+        (e: { code?: string; cause?: { code?: string } }) => e,
+      );
+      expect(err?.cause?.code ?? err?.code).toBe('NOT_FOUND');
     });
 
     it('lets the owner and the administrator read what another owner may not', async () => {

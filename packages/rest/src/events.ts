@@ -7,7 +7,7 @@
  */
 import { once } from 'node:events';
 import { zFeedPosition, zMachineEventsQuery, zodIssuesToFields } from '@mm/contracts';
-import { AppError } from '@mm/core';
+import { AppError, runAs } from '@mm/core';
 import type { Caller, Services } from '@mm/core';
 import type { FastifyInstance } from 'fastify';
 
@@ -55,8 +55,9 @@ export function registerEventStream(app: FastifyInstance, opts: EventStreamOptio
     }
     const query = parsed.data;
     const after = position(query.after, req.headers['last-event-id']);
-    opts.authenticate(req.headers);
-    await opts.services.events.assertReadable(query.machineId, query.includeInactive === 'true');
+    const caller = opts.authenticate(req.headers);
+    // Read as the caller: another owner's machine is 404 here too (docs/trust.md).
+    await runAs(caller, () => opts.services.events.assertReadable(query.machineId, query.includeInactive === 'true'));
 
     const abort = new AbortController();
     const stop = () => abort.abort();

@@ -1,3 +1,4 @@
+import { runAs } from '@mm/core';
 import { zMachineEventsInput } from '@mm/contracts';
 import type { AuditEventView } from '@mm/contracts';
 import { tracked } from '@trpc/server';
@@ -10,7 +11,8 @@ import { procedureWith, router } from '../trpc.ts';
  */
 export const eventsRouter = router({
   onMachine: procedureWith(zMachineEventsInput).subscription(async function* ({ ctx, input, signal }) {
-    await ctx.services.events.assertReadable(input.machineId, input.includeInactive ?? false);
+    // A generator's body runs where the stream pulls it, so the caller's scope is set here explicitly.
+    await runAs(ctx.caller, () => ctx.services.events.assertReadable(input.machineId, input.includeInactive ?? false));
     const stop = AbortSignal.any([signal ?? new AbortController().signal, ...(ctx.shutdown ? [ctx.shutdown] : [])]);
     const after = input.lastEventId ? BigInt(input.lastEventId) : null;
     for await (const { seq, event } of ctx.services.events.stream(input.machineId, after, stop)) {

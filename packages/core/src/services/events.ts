@@ -5,7 +5,7 @@
  * flight, so an event whose transaction commits late is never skipped.
  */
 import type { CoreDeps } from '../deps.ts';
-import { AppError, notFound } from '../errors.ts';
+import { requireActiveMachine } from './machine-guard.ts';
 import type { FeedEvent } from '../ports.ts';
 
 const READ_BATCH = 500;
@@ -27,7 +27,7 @@ function sleep(ms: number, signal?: AbortSignal, onWake?: (wake: () => void) => 
 }
 
 export function createEventFeed(deps: CoreDeps) {
-  const { store, config, notifier } = deps;
+  const { store, notifier } = deps;
 
   /** Every seq up to the answer is final: its transaction committed or rolled back. */
   async function computeHorizon(): Promise<bigint> {
@@ -66,20 +66,12 @@ export function createEventFeed(deps: CoreDeps) {
     horizon,
 
     /**
-     * The guard of a feed: unknown machine → 404; not active → 409 unless `includeInactive`
-     * (context C8); unverified where verification is required → 403.
+     * The guard of a feed is the machine guard of every read (machine-guard.ts): another owner's or
+     * an unknown machine → 404; not active → 409 unless `includeInactive` (context C8); an identity
+     * that no longer verifies → 403.
      */
     async assertReadable(machineId: string, includeInactive = false): Promise<void> {
-      const machine = await store.machines.get(machineId);
-      if (!machine) throw notFound('machine', machineId);
-      if (machine.status !== 'active' && !includeInactive) {
-        throw new AppError('MACHINE_NOT_ACTIVE', `machine ${machineId} is ${machine.status}, not active`, {
-          status: machine.status,
-        });
-      }
-      if (config.identityVerification === 'required' && !machine.identityProof) {
-        throw new AppError('MACHINE_NOT_ACTIVATED', `machine ${machineId} has no verified identity`);
-      }
+      await requireActiveMachine(store, deps, machineId, { includeInactive });
     },
 
     /**
