@@ -9,6 +9,7 @@ import type {
   UpdateGraphEdgeRequest,
   UpdateGraphNodeRequest,
 } from '@mm/contracts';
+import { LIMITS } from '@mm/contracts';
 import type { Inspect } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
 import { AppError, notFound, validation } from '../errors.ts';
@@ -61,6 +62,21 @@ function assertVersion(current: GraphNodeView | GraphEdgeView, expected: number 
 }
 
 const DEFAULT_GRAPH_MAX_NODES = 10_000;
+
+/**
+ * A PATCH is checked at 64 KiB by its contract, but merges add up: the merged `data` must stay
+ * within the same bound (context C5), so no node or edge, and no graph, grows without limit.
+ */
+function mergedData(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged = shallowMerge(base, patch);
+  const bytes = Buffer.byteLength(JSON.stringify(merged), 'utf8');
+  if (bytes > LIMITS.jsonBytes) {
+    throw validation(`data would serialise to ${bytes} bytes after the merge; at most ${LIMITS.jsonBytes} (64 KiB)`, {
+      data: `merged data must be at most ${LIMITS.jsonBytes} bytes`,
+    });
+  }
+  return merged;
+}
 
 /** The size limit of one machine's graph (context C5), checked under the graph's lock. */
 async function assertRoom(tx: Repos, machineId: string, maxNodes: number, adding: 'node' | 'edge') {
@@ -152,7 +168,7 @@ export function createGraphService(deps: CoreDeps) {
           ...(req.refId !== undefined && { refId: req.refId }),
           ...(req.status !== undefined && { status: req.status }),
           ...(req.position && { position: { ...current.position, ...req.position } }),
-          ...(req.data && { data: shallowMerge(current.data, req.data) }),
+          ...(req.data && { data: mergedData(current.data, req.data) }),
         });
         const changed = changedKeys(
           current,
@@ -221,7 +237,7 @@ export function createGraphService(deps: CoreDeps) {
         const edge = await tx.graph.updateEdge(edgeId, {
           ...(req.type !== undefined && { type: req.type }),
           ...(req.label !== undefined && { label: req.label }),
-          ...(req.data && { data: shallowMerge(current.data, req.data) }),
+          ...(req.data && { data: mergedData(current.data, req.data) }),
         });
         const changed = changedKeys(
           current,
