@@ -10,7 +10,9 @@ test('machines list and header show endpoint health and agents; the list searche
 }, testInfo) => {
   const tag = uniq('health');
   const sick = await createMachine(request, `Sick rover ${tag}`);
-  await putEndpoint(request, sick.id, 'qvac', { endpointBaseUrl: 'http://127.0.0.1:9' });
+  // The one healthy endpoint must answer its probe (docs/liveness.md): the server's own /health does.
+  const live = `http://127.0.0.1:${process.env.E2E_PORT ?? 3900}`;
+  await putEndpoint(request, sick.id, 'qvac', { endpointBaseUrl: live, probePath: '/health' });
   await putEndpoint(request, sick.id, 'ollama', { endpointBaseUrl: 'http://127.0.0.1:9', status: 'unreachable' });
   await putEndpoint(request, sick.id, 'llamacpp', { endpointBaseUrl: 'http://127.0.0.1:9', status: 'unreachable' });
   await request.post(`/api/v1/machines/${sick.id}/agents/enrollment`, { data: { label: 'a', providerKeys: ['qvac'] } });
