@@ -304,8 +304,6 @@ export interface TaskRepo {
     taskId: string,
     patch: { status?: TaskView['status']; routeId?: string | null; outcomeId?: string | null },
   ): Promise<TaskView>;
-  /** Moves the task to `to` only if it is in one of `from`; false when another writer won. */
-  transition(taskId: string, from: readonly TaskView['status'][], to: TaskView['status']): Promise<boolean>;
   /** `resolved` with a new route, only from one of `from`; null when another writer won. */
   resolveTo(taskId: string, from: readonly TaskView['status'][], routeId: string): Promise<TaskView | null>;
   /** The execution claim: `executing`, held by `runId`, only from one of `from`. */

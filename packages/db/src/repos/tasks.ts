@@ -116,10 +116,6 @@ export function taskRepo(db: Tx): TaskRepo {
     async update(taskId, patch) {
       return taskView(await db.task.update({ where: { id: taskId }, data: patch }));
     },
-    async transition(taskId, from, to) {
-      const res = await db.task.updateMany({ where: { id: taskId, status: { in: [...from] } }, data: { status: to } });
-      return res.count === 1;
-    },
     // Compare-and-set writes (docs/concurrency.md): each applies only while the task is still in
     // the state the caller checked, so a concurrent writer that won leaves zero rows here.
     async resolveTo(taskId, from, routeId) {
