@@ -696,6 +696,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stream a machine's audit events as Server-Sent Events (the change feed)
+     * @description tRPC twin: `events.onMachine`.
+     */
+    get: operations['events_onMachine'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -9573,6 +9593,193 @@ export interface operations {
             error: {
               /** @enum {string} */
               code: 'INTERNAL_ERROR';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (with DATABASE_UNAVAILABLE) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'DATABASE_UNAVAILABLE';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Any other error, in the same envelope (405, 408, 429, 431…) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  events_onMachine: {
+    parameters: {
+      query: {
+        machineId: string;
+        after?: string;
+        includeInactive?: 'true' | 'false';
+      };
+      header?: {
+        /** @description Resume after this event id (sent by EventSource on reconnect); wins over `after`. */
+        'Last-Event-ID'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description An endless `text/event-stream`. Each audit event of the machine, oldest first, is one message: `id:` the event id (resume with `Last-Event-ID` or `after`), `event:` its type (`graph.node.created`…), `data:` the event as JSON (#/components/schemas/AuditEventRecord). Comment lines keep an idle stream open. The tRPC twin is the subscription `events.onMachine`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example id: 42
+           *     event: graph.node.created
+           *     data: {"id":"…","type":"graph.node.created",…}
+           */
+          'text/event-stream': string;
+        };
+      };
+      /** @description Bad Request: VALIDATION_ERROR */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'VALIDATION_ERROR';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Unauthorized: API_KEY_REQUIRED, API_KEY_INVALID */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'API_KEY_REQUIRED' | 'API_KEY_INVALID';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Forbidden: MACHINE_NOT_ACTIVATED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'MACHINE_NOT_ACTIVATED';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Not Found: NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'NOT_FOUND';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Conflict: MACHINE_NOT_ACTIVE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'MACHINE_NOT_ACTIVE';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Internal Server Error: INTERNAL_ERROR */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'INTERNAL_ERROR';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Bad Gateway: PEAQOS_IDENTITY_UNAVAILABLE */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'PEAQOS_IDENTITY_UNAVAILABLE';
               message: string;
               details?: {
                 [key: string]: unknown;

@@ -45,7 +45,8 @@ export interface BuildOptions {
   workers?: boolean;
   /** The runtime port (tests pass a fake); HTTP by default. */
   runtime?: RuntimePort;
-  logger?: boolean;
+  /** `false` silences the log; a stream receives every line (the trust suites scan them for secrets). */
+  logger?: boolean | { write(line: string): void };
 }
 
 /** Each API key is a principal; with auth off there is one, `local`, an administrator (context C3). */
@@ -83,7 +84,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   }
   const authenticate = makeAuthenticate(env);
   const fastify = Fastify({
-    logger: opts.logger === false ? false : loggerOptions(env.LOG_LEVEL),
+    logger:
+      opts.logger === false
+        ? false
+        : typeof opts.logger === 'object'
+          ? { ...loggerOptions(env.LOG_LEVEL), stream: opts.logger }
+          : loggerOptions(env.LOG_LEVEL),
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
     // Requests Node's HTTP parser refuses (header syntax, oversized headers) get the envelope too.

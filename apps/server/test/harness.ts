@@ -35,6 +35,8 @@ export interface HarnessOptions {
   runtime?: RuntimePort;
   /** PostgreSQL: this database instead of the run's shared one (see support/pg.ts). */
   databaseUrl?: string;
+  /** Collects every log line at level `trace` (the trust suites scan them for secrets). */
+  logLines?: string[];
 }
 
 let seq = 0;
@@ -55,7 +57,7 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
   }
   const env = parseEnv({
     MM_SECRET_KEY: '0'.repeat(63) + '1',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: opts.logLines ? 'trace' : 'silent',
     MM_RUNTIME_TIMEOUT_MS: '2000',
     ...opts.env,
   });
@@ -63,7 +65,7 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
     env,
     db,
     workers: opts.workers ?? false,
-    logger: false,
+    logger: opts.logLines ? { write: (line: string) => void opts.logLines?.push(line) } : false,
     ...(opts.clock && { clock: opts.clock }),
     ...(opts.identityResolver && { identityResolver: opts.identityResolver }),
     ...(opts.runtime && { runtime: opts.runtime }),

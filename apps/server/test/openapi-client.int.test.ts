@@ -184,6 +184,53 @@ describeEachDb(
       for (const s of [200, 201, 204, 400, 404, 409, 502]) expect(statuses, `status ${s}`).toContain(s);
       expect(checked.length).toBeGreaterThan(25);
     });
+
+    it('documents the change feed: its stream carries AuditEventRecords, its refusals are documented', async () => {
+      const base = get().baseUrl;
+      const feed = (doc.paths as Record<string, Record<string, Operation>>)['/api/v1/events']?.get;
+      expect(Object.keys(feed?.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
+      const made = await fetch(`${base}/api/v1/machines`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ displayName: 'feed', identityRef: `peaqos:machine:feed-${Date.now()}` }),
+      });
+      const machineId = ((await made.json()) as { item: { id: string } }).item.id;
+
+      const abort = new AbortController();
+      const res = await fetch(`${base}/api/v1/events?machineId=${machineId}`, { signal: abort.signal });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      // The feed starts at the tail: a change made after it opened is its first event.
+      await fetch(`${base}/api/v1/machines/${machineId}/graph/nodes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'skill', title: 'fed' }),
+      });
+      const reader = res.body!.getReader();
+      let text = '';
+      const decoder = new TextDecoder();
+      while (!/\ndata: .*\n\n/.test(text)) {
+        const chunk = await reader.read();
+        if (chunk.done) throw new Error(`the feed ended before its first event: ${text}`);
+        text += decoder.decode(chunk.value, { stream: true });
+      }
+      abort.abort();
+      const data = JSON.parse(/\ndata: (.*)\n/.exec(text)![1]!) as unknown;
+      const record = ajv.getSchema(`${DOC_ID}#/components/schemas/AuditEventRecord`)!;
+      expect(record(data), ajv.errorsText(record.errors)).toBe(true);
+
+      for (const [query, status] of [
+        ['machineId=no-such-machine', 404],
+        [`machineId=${machineId}&after=abc`, 400],
+      ] as const) {
+        const refused = await fetch(`${base}/api/v1/events?${query}`);
+        expect(refused.status).toBe(status);
+        const validate = ajv.getSchema(
+          `${DOC_ID}#/${pointer('paths', '/api/v1/events', 'get', 'responses', String(status), 'content', 'application/json', 'schema')}`,
+        )!;
+        expect(validate(await refused.json()), ajv.errorsText(validate.errors)).toBe(true);
+      }
+    });
   },
   { listen: true },
 );

@@ -2,6 +2,7 @@
  * Outbound calls against a hostile runtime (context C4, docs/trust.md "Outbound calls" and
  * "Credentials"): the runtime runs as its own process on loopback, so what the orchestrator holds
  * in memory is measured alone; every answer it can give is cut, refused or classified in words.
+ * The app logs at `trace` into a buffer: no stored credential or agent token reaches a log line.
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -26,6 +27,9 @@ let ports: Ports;
 let bombBytes = 0;
 let a: FakeRuntime;
 let b: FakeRuntime;
+/** Every line the app logged in the hostile-runtime suite, and the secrets that must not be in them. */
+const logLines: string[] = [];
+const secrets: string[] = [];
 
 beforeAll(async () => {
   hostile = fork(fileURLToPath(new URL('./fixtures/hostile-runtime.ts', import.meta.url)), [], {
@@ -93,175 +97,190 @@ function expectClassified(body: Json, code: string, words: RegExp) {
   expect(body.run.attempts.at(-1).errorMessage).not.toMatch(LOW_LEVEL);
 }
 
-describeEachDb('outbound calls to a hostile runtime', (get) => {
-  it('cuts a 3 GiB streamed answer at the cap, quickly, without holding it', async () => {
-    const t = get();
-    const before = await stats();
-    const rss = process.memoryUsage().rss;
-    const started = Date.now();
-    const res = await executeAgainst(t, { endpointBaseUrl: url(ports.huge) });
-    const grewBy = process.memoryUsage().rss - rss;
-    expect(res.status).toBe(502);
-    expectClassified(res.body, 'RUNTIME_ERROR', /response too large/);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(grewBy).toBeLessThan(64 * MiB);
-    const after = await stats();
-    expect(after.hugeRequests).toBe(before.hugeRequests + 1);
-    // The runtime could push little more than the cap plus socket buffers before we hung up.
-    expect(after.hugeBytesSent - before.hugeBytesSent).toBeLessThan(256 * MiB);
-  });
-
-  it('decodes a gzip bomb only up to the cap (1 MiB → 1 GiB)', async () => {
-    const t = get();
-    expect(bombBytes).toBeLessThan(2 * MiB);
-    const rss = process.memoryUsage().rss;
-    const res = await executeAgainst(t, { endpointBaseUrl: url(ports.bomb) });
-    expect(process.memoryUsage().rss - rss).toBeLessThan(64 * MiB);
-    expect(res.status).toBe(502);
-    expectClassified(res.body, 'RUNTIME_ERROR', /response too large/);
-  });
-
-  it('times out an endless slow stream within the per-attempt timeout', async () => {
-    const t = get();
-    const started = Date.now();
-    const res = await executeAgainst(t, { endpointBaseUrl: url(ports.slow) });
-    expect(res.status).toBe(504);
-    expectClassified(res.body, 'RUNTIME_TIMEOUT', /within 2000 ms/);
-    expect(Date.now() - started).toBeLessThan(2_000 + 3_000);
-  });
-
-  it('refuses a redirect without contacting its target', async () => {
-    const t = get();
-    const before = await stats();
-    const res = await executeAgainst(t, { endpointBaseUrl: url(ports.redirect) });
-    expect(res.status).toBe(502);
-    expectClassified(res.body, 'RUNTIME_ERROR', /redirect/);
-    expect(res.body.run.attempts[0].httpStatus).toBe(302);
-    expect((await stats()).canaryConnections).toBe(before.canaryConnections);
-  });
-
-  it('classifies garbage that is not HTTP, and a refused connection, in words', async () => {
-    const t = get();
-    const garbage = await executeAgainst(t, { endpointBaseUrl: url(ports.garbage) });
-    expect(garbage.status).toBe(502);
-    expectClassified(garbage.body, 'RUNTIME_ERROR', /not an HTTP answer/);
-    const refused = await executeAgainst(t, { endpointBaseUrl: 'http://127.0.0.1:9' });
-    expect(refused.status).toBe(503);
-    expectClassified(refused.body, 'RUNTIME_UNREACHABLE', /connection refused/);
-  });
-
-  describe('SSRF', () => {
-    it.each<[string, Json, string]>([
-      ['cloud metadata IP', { endpointBaseUrl: 'http://169.254.169.254' }, 'endpointBaseUrl'],
-      ['metadata IP, IPv4-mapped', { endpointBaseUrl: 'http://[::ffff:169.254.169.254]' }, 'endpointBaseUrl'],
-      ['metadata name', { endpointBaseUrl: 'http://metadata.google.internal' }, 'endpointBaseUrl'],
-      ['unspecified', { endpointBaseUrl: 'http://0.0.0.0:8080' }, 'endpointBaseUrl'],
-      ['IPv6 link-local', { endpointBaseUrl: 'http://[fe80::1]:80' }, 'endpointBaseUrl'],
-      [
-        'loopback declared public',
-        { endpointBaseUrl: 'http://127.0.0.1:5432', networkScope: 'public' },
-        'endpointBaseUrl',
-      ],
-      [
-        'mapped loopback declared public',
-        { endpointBaseUrl: 'http://[::ffff:127.0.0.1]:5432', networkScope: 'public' },
-        'endpointBaseUrl',
-      ],
-      [
-        'private declared loopback',
-        { endpointBaseUrl: 'http://10.0.0.5', networkScope: 'loopback' },
-        'endpointBaseUrl',
-      ],
-    ])('refuses %s at upsert with 400 naming the field', async (_name, payload, field) => {
+describeEachDb(
+  'outbound calls to a hostile runtime',
+  (get) => {
+    it('cuts a 3 GiB streamed answer at the cap, quickly, without holding it', async () => {
       const t = get();
-      const m = await machine(t);
-      const res = await put(t, m, payload);
-      expect(res.statusCode, res.body).toBe(400);
-      const body = json<Json>(res);
-      expect(body.error.code).toBe('VALIDATION_ERROR');
-      expect(Object.keys(body.error.details.fields)).toEqual([field]);
+      const before = await stats();
+      const rss = process.memoryUsage().rss;
+      const started = Date.now();
+      const res = await executeAgainst(t, { endpointBaseUrl: url(ports.huge) });
+      const grewBy = process.memoryUsage().rss - rss;
+      expect(res.status).toBe(502);
+      expectClassified(res.body, 'RUNTIME_ERROR', /response too large/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(grewBy).toBeLessThan(64 * MiB);
+      const after = await stats();
+      expect(after.hugeRequests).toBe(before.hugeRequests + 1);
+      // The runtime could push little more than the cap plus socket buffers before we hung up.
+      expect(after.hugeBytesSent - before.hugeBytesSent).toBeLessThan(256 * MiB);
     });
 
-    it('refuses the same through an agent heartbeat', async () => {
+    it('decodes a gzip bomb only up to the cap (1 MiB → 1 GiB)', async () => {
       const t = get();
-      const { machineId, agentId, token } = await enrol(t);
-      const res = await post(t, '/api/v1/machine-agents/heartbeat', {
-        machineId,
-        agentId,
-        agentToken: token,
-        endpoints: [{ providerKey: 'qvac', endpointBaseUrl: 'http://[::ffff:127.0.0.1]:5432', networkScope: 'public' }],
-      });
-      expect(res.statusCode).toBe(400);
-      expect(json<Json>(res).error.code).toBe('VALIDATION_ERROR');
+      expect(bombBytes).toBeLessThan(2 * MiB);
+      const rss = process.memoryUsage().rss;
+      const res = await executeAgainst(t, { endpointBaseUrl: url(ports.bomb) });
+      expect(process.memoryUsage().rss - rss).toBeLessThan(64 * MiB);
+      expect(res.status).toBe(502);
+      expectClassified(res.body, 'RUNTIME_ERROR', /response too large/);
     });
 
-    it('refuses at call time a host name that resolves to loopback under scope public', async () => {
+    it('times out an endless slow stream within the per-attempt timeout', async () => {
       const t = get();
-      const seen = a.requests.length;
-      const res = await executeAgainst(t, { endpointBaseUrl: `http://localhost:${a.port}`, networkScope: 'public' });
-      expect(res.status).toBe(503);
-      expectClassified(res.body, 'RUNTIME_UNREACHABLE', /not allowed for scope public/);
-      expect(res.raw).not.toContain('127.0.0.1');
-      expect(a.requests.length).toBe(seen);
-    });
-  });
-
-  describe('credentials', () => {
-    it('does not hand an operator token to a URL an agent re-registers without a token', async () => {
-      const t = get();
-      const { machineId: m, agentId, token } = await enrol(t);
-      const secret = `op-secret-${uniq()}`;
-      const put1 = await put(t, m, { endpointBaseUrl: a.url, authType: 'bearer', authToken: secret });
-      expect(json<Json>(put1).item.hasAuthToken).toBe(true);
-      const hb = await post(t, '/api/v1/machine-agents/heartbeat', {
-        machineId: m,
-        agentId,
-        agentToken: token,
-        endpoints: [{ providerKey: 'qvac', endpointBaseUrl: b.url, authType: 'bearer' }],
-      });
-      expect(hb.statusCode, hb.body).toBe(200);
-      expect(json<Json>(hb).endpoints[0]).toMatchObject({ endpointBaseUrl: b.url, hasAuthToken: false });
-      const seen = b.requests.length;
-      const res = await execute(t, m);
-      expect(res.status).toBe(200);
-      const got = b.requests.slice(seen);
-      expect(got).toHaveLength(1);
-      expect(got[0]?.headers.authorization).toBeUndefined();
-      expect(JSON.stringify(got)).not.toContain(secret);
-      const view = json<Json>(await t.inject({ url: `/api/v1/machines/${m}/runtime-endpoints/qvac` })).item;
-      expect(view.hasAuthToken).toBe(false);
+      const started = Date.now();
+      const res = await executeAgainst(t, { endpointBaseUrl: url(ports.slow) });
+      expect(res.status).toBe(504);
+      expectClassified(res.body, 'RUNTIME_TIMEOUT', /within 2000 ms/);
+      expect(Date.now() - started).toBeLessThan(2_000 + 3_000);
     });
 
-    it('clears a stored token when a manual PUT moves the URL without one, and keeps it when the URL stays', async () => {
+    it('refuses a redirect without contacting its target', async () => {
       const t = get();
-      const m = await machine(t);
-      await put(t, m, { endpointBaseUrl: a.url, authType: 'bearer', authToken: 'tok-1' });
-      const same = await put(t, m, { endpointBaseUrl: `${a.url}/some/path`, authType: 'bearer' });
-      expect(json<Json>(same).item.hasAuthToken).toBe(true);
-      const moved = await put(t, m, { endpointBaseUrl: b.url, authType: 'bearer' });
-      expect(json<Json>(moved).item).toMatchObject({ hasAuthToken: false, authType: 'bearer' });
-      const withNew = await put(t, m, { endpointBaseUrl: b.url, authType: 'bearer', authToken: 'tok-2' });
-      expect(json<Json>(withNew).item.hasAuthToken).toBe(true);
-      const seen = b.requests.length;
-      expect((await execute(t, m)).status).toBe(200);
-      expect(b.requests[seen]?.headers.authorization).toBe('Bearer tok-2');
+      const before = await stats();
+      const res = await executeAgainst(t, { endpointBaseUrl: url(ports.redirect) });
+      expect(res.status).toBe(502);
+      expectClassified(res.body, 'RUNTIME_ERROR', /redirect/);
+      expect(res.body.run.attempts[0].httpStatus).toBe(302);
+      expect((await stats()).canaryConnections).toBe(before.canaryConnections);
     });
 
-    it.each(['abc\r\nX-Injected: 1', 'abc\ndef', 'abc\u0000', 'tab\there', 'del\u007f'])(
-      'refuses a token with control characters (%j) without echoing it',
-      async (bad) => {
+    it('classifies garbage that is not HTTP, and a refused connection, in words', async () => {
+      const t = get();
+      const garbage = await executeAgainst(t, { endpointBaseUrl: url(ports.garbage) });
+      expect(garbage.status).toBe(502);
+      expectClassified(garbage.body, 'RUNTIME_ERROR', /not an HTTP answer/);
+      const refused = await executeAgainst(t, { endpointBaseUrl: 'http://127.0.0.1:9' });
+      expect(refused.status).toBe(503);
+      expectClassified(refused.body, 'RUNTIME_UNREACHABLE', /connection refused/);
+    });
+
+    describe('SSRF', () => {
+      it.each<[string, Json, string]>([
+        ['cloud metadata IP', { endpointBaseUrl: 'http://169.254.169.254' }, 'endpointBaseUrl'],
+        ['metadata IP, IPv4-mapped', { endpointBaseUrl: 'http://[::ffff:169.254.169.254]' }, 'endpointBaseUrl'],
+        ['metadata name', { endpointBaseUrl: 'http://metadata.google.internal' }, 'endpointBaseUrl'],
+        ['unspecified', { endpointBaseUrl: 'http://0.0.0.0:8080' }, 'endpointBaseUrl'],
+        ['IPv6 link-local', { endpointBaseUrl: 'http://[fe80::1]:80' }, 'endpointBaseUrl'],
+        [
+          'loopback declared public',
+          { endpointBaseUrl: 'http://127.0.0.1:5432', networkScope: 'public' },
+          'endpointBaseUrl',
+        ],
+        [
+          'mapped loopback declared public',
+          { endpointBaseUrl: 'http://[::ffff:127.0.0.1]:5432', networkScope: 'public' },
+          'endpointBaseUrl',
+        ],
+        [
+          'private declared loopback',
+          { endpointBaseUrl: 'http://10.0.0.5', networkScope: 'loopback' },
+          'endpointBaseUrl',
+        ],
+      ])('refuses %s at upsert with 400 naming the field', async (_name, payload, field) => {
         const t = get();
         const m = await machine(t);
-        const res = await put(t, m, { endpointBaseUrl: a.url, authType: 'bearer', authToken: bad });
-        expect(res.statusCode).toBe(400);
+        const res = await put(t, m, payload);
+        expect(res.statusCode, res.body).toBe(400);
         const body = json<Json>(res);
         expect(body.error.code).toBe('VALIDATION_ERROR');
-        expect(JSON.stringify(body.error.details)).toContain('authToken');
-        expect(res.body).not.toContain(JSON.stringify(bad).slice(1, -1));
-      },
-    );
-  });
-});
+        expect(Object.keys(body.error.details.fields)).toEqual([field]);
+      });
+
+      it('refuses the same through an agent heartbeat', async () => {
+        const t = get();
+        const { machineId, agentId, token } = await enrol(t);
+        const res = await post(t, '/api/v1/machine-agents/heartbeat', {
+          machineId,
+          agentId,
+          agentToken: token,
+          endpoints: [
+            { providerKey: 'qvac', endpointBaseUrl: 'http://[::ffff:127.0.0.1]:5432', networkScope: 'public' },
+          ],
+        });
+        expect(res.statusCode).toBe(400);
+        expect(json<Json>(res).error.code).toBe('VALIDATION_ERROR');
+      });
+
+      it('refuses at call time a host name that resolves to loopback under scope public', async () => {
+        const t = get();
+        const seen = a.requests.length;
+        const res = await executeAgainst(t, { endpointBaseUrl: `http://localhost:${a.port}`, networkScope: 'public' });
+        expect(res.status).toBe(503);
+        expectClassified(res.body, 'RUNTIME_UNREACHABLE', /not allowed for scope public/);
+        expect(res.raw).not.toContain('127.0.0.1');
+        expect(a.requests.length).toBe(seen);
+      });
+    });
+
+    describe('credentials', () => {
+      it('does not hand an operator token to a URL an agent re-registers without a token', async () => {
+        const t = get();
+        const { machineId: m, agentId, token } = await enrol(t);
+        const secret = `op-secret-${uniq()}`;
+        secrets.push(secret);
+        const put1 = await put(t, m, { endpointBaseUrl: a.url, authType: 'bearer', authToken: secret });
+        expect(json<Json>(put1).item.hasAuthToken).toBe(true);
+        const hb = await post(t, '/api/v1/machine-agents/heartbeat', {
+          machineId: m,
+          agentId,
+          agentToken: token,
+          endpoints: [{ providerKey: 'qvac', endpointBaseUrl: b.url, authType: 'bearer' }],
+        });
+        expect(hb.statusCode, hb.body).toBe(200);
+        expect(json<Json>(hb).endpoints[0]).toMatchObject({ endpointBaseUrl: b.url, hasAuthToken: false });
+        const seen = b.requests.length;
+        const res = await execute(t, m);
+        expect(res.status).toBe(200);
+        const got = b.requests.slice(seen);
+        expect(got).toHaveLength(1);
+        expect(got[0]?.headers.authorization).toBeUndefined();
+        expect(JSON.stringify(got)).not.toContain(secret);
+        const view = json<Json>(await t.inject({ url: `/api/v1/machines/${m}/runtime-endpoints/qvac` })).item;
+        expect(view.hasAuthToken).toBe(false);
+      });
+
+      it('clears a stored token when a manual PUT moves the URL without one, and keeps it when the URL stays', async () => {
+        const t = get();
+        const m = await machine(t);
+        await put(t, m, { endpointBaseUrl: a.url, authType: 'bearer', authToken: 'tok-1' });
+        const same = await put(t, m, { endpointBaseUrl: `${a.url}/some/path`, authType: 'bearer' });
+        expect(json<Json>(same).item.hasAuthToken).toBe(true);
+        const moved = await put(t, m, { endpointBaseUrl: b.url, authType: 'bearer' });
+        expect(json<Json>(moved).item).toMatchObject({ hasAuthToken: false, authType: 'bearer' });
+        const withNew = await put(t, m, { endpointBaseUrl: b.url, authType: 'bearer', authToken: 'tok-2' });
+        expect(json<Json>(withNew).item.hasAuthToken).toBe(true);
+        const seen = b.requests.length;
+        expect((await execute(t, m)).status).toBe(200);
+        expect(b.requests[seen]?.headers.authorization).toBe('Bearer tok-2');
+      });
+
+      it.each(['abc\r\nX-Injected: 1', 'abc\ndef', 'abc\u0000', 'tab\there', 'del\u007f'])(
+        'refuses a token with control characters (%j) without echoing it',
+        async (bad) => {
+          const t = get();
+          const m = await machine(t);
+          const res = await put(t, m, { endpointBaseUrl: a.url, authType: 'bearer', authToken: bad });
+          expect(res.statusCode).toBe(400);
+          const body = json<Json>(res);
+          expect(body.error.code).toBe('VALIDATION_ERROR');
+          expect(JSON.stringify(body.error.details)).toContain('authToken');
+          expect(res.body).not.toContain(JSON.stringify(bad).slice(1, -1));
+        },
+      );
+    });
+
+    it('logged every failure above without a credential or an agent token in any line', () => {
+      expect(secrets.length).toBeGreaterThan(1);
+      const log = logLines.join('');
+      // The request log saw the failed executions (502, 503, 504) and the refused writes (400).
+      for (const status of [400, 502, 503, 504]) expect(log).toContain(`"statusCode":${status}`);
+      for (const secret of [...secrets, 'tok-1', 'tok-2']) expect(log).not.toContain(secret);
+    });
+  },
+  { logLines },
+);
 
 describeEachDb(
   'outbound calls with forbidden scopes',
@@ -286,6 +305,7 @@ async function enrol(t: TestApp) {
   const res = await post(t, `/api/v1/machines/${machineId}/agents/enrollment`);
   expect(res.statusCode).toBe(201);
   const { item } = json<{ item: { id: string; agentToken: string } }>(res);
+  secrets.push(item.agentToken);
   return { machineId, agentId: item.id, token: item.agentToken };
 }
 

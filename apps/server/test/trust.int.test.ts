@@ -3,7 +3,9 @@
  * against one server with API auth on. Every machine-scoped REST route of the route table and every
  * tRPC procedure of the router is listed programmatically, so a new route is covered without
  * editing this file: another owner gets 404 NOT_FOUND on all of them (existence is not revealed).
- * A marker token stored by one owner never appears in any response or audit payload of the suite.
+ * A marker token stored by one owner never appears in any response, audit payload or log line of the
+ * suite (the app logs at `trace` into a buffer, so request logs, warnings and errors are all scanned),
+ * and neither do the API keys or the agent's token outside the one answer that hands it out.
  */
 import { createCaller } from '@mm/api';
 import { startFakeRuntime } from '@mm/fake-runtime';
@@ -31,6 +33,10 @@ const SCOPED_KEYS = ['machineId', 'runId', 'policyId', 'nodeId', 'edgeId', 'task
 const scoped = (keys: string[]) => keys.some((k) => SCOPED_KEYS.includes(k));
 /** Lists that merely filter by machine: they answer 200 with what the caller may see (tested below). */
 const FILTERED_LISTS = new Set(['GET /audit-events', 'audit.list']);
+/** Every line the app logged during the suite, on both databases. */
+const logLines: string[] = [];
+/** Secrets handed out during the suite (the agent's token), scanned for in logs and audit payloads. */
+const issued: string[] = [];
 
 describeEachDb(
   'trust: owners and administrators',
@@ -83,6 +89,15 @@ describeEachDb(
       const agent = json<{ item: Json }>(
         await alice({ method: 'POST', url: `/api/v1/machines/${m.id}/agents/enrollment`, payload: {} }),
       ).item;
+      issued.push(agent.agentToken as string);
+      // One heartbeat, so the agent's token also travels in a header the request log sees.
+      const hb = await get().inject({
+        method: 'POST',
+        url: '/api/v1/machine-agents/heartbeat',
+        headers: { authorization: `Bearer ${agent.agentToken}` },
+        payload: { machineId: m.id, agentId: agent.id },
+      });
+      expect(hb.statusCode, hb.body).toBe(200);
       const task = json<{ item: Json }>(
         await alice({
           method: 'POST',
@@ -264,11 +279,17 @@ describeEachDb(
       expect(rootEvents.length).toBe(aliceEvents.length);
     });
 
-    it('never shows the stored token in a response or an audit payload', async () => {
-      const all = await get().app.db.prisma.auditEvent.findMany({ select: { payload: true } });
-      expect(JSON.stringify(all)).not.toContain(MARKER);
-      for (const body of seen) expect(body).not.toContain(MARKER);
+    it('never shows the stored token in a response, an audit payload or a log line', async () => {
+      const all = JSON.stringify(await get().app.db.prisma.auditEvent.findMany({ select: { payload: true } }));
+      for (const secret of [MARKER, ...issued]) expect(all).not.toContain(secret);
+      for (const body of seen)
+        for (const secret of [MARKER, ...Object.values(KEYS)]) expect(body).not.toContain(secret);
       expect(seen.length).toBeGreaterThan(40);
+      // The log saw every request (with its headers: x-api-key, the agent's bearer token) and every error.
+      expect(logLines.length).toBeGreaterThan(seen.length);
+      expect(logLines.some((l) => l.includes('"statusCode":404'))).toBe(true);
+      const log = logLines.join('');
+      for (const secret of [MARKER, ...issued, ...Object.values(KEYS)]) expect(log).not.toContain(secret);
     });
   },
   {
@@ -277,5 +298,6 @@ describeEachDb(
       MM_API_KEYS: `alice:${KEYS.alice},bob:${KEYS.bob},root:${KEYS.root}`,
       MM_ADMIN_KEY_OWNERS: 'root',
     },
+    logLines,
   },
 );

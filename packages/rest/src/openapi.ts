@@ -1,8 +1,10 @@
 import { STATUS_CODES } from 'node:http';
-import { ERROR_TABLE, NAMED_SCHEMAS, zHealthView } from '@mm/contracts';
+import { ERROR_TABLE, NAMED_SCHEMAS, zHealthView, zMachineEventsQuery } from '@mm/contracts';
 import type { ErrorCode } from '@mm/contracts';
 import { z } from 'zod';
+import { EVENTS_PATH } from './events.ts';
 import type { RouteDef } from './route.ts';
+import { GUARD } from './routes/shared.ts';
 
 /*
  * The OpenAPI 3.1 document, generated from the route table and the zod contracts the routes validate
@@ -32,6 +34,31 @@ const TAGS: Record<string, string> = {
   runs: 'What tasks produced: routes, outcomes and runs.',
   policies: 'Cross-cutting rules over discovery.',
   audit: 'The audit log of every state change.',
+};
+
+/**
+ * The change feed (`GET /events`, registered beside the route table because it streams: see
+ * events.ts). Described as a route so its query, security and error answers come out of the same
+ * generator; only its success answer (an event stream) is written below.
+ */
+const EVENTS_ROUTE: RouteDef = {
+  method: 'GET',
+  procedure: 'events.onMachine',
+  path: EVENTS_PATH,
+  summary: "Stream a machine's audit events as Server-Sent Events (the change feed)",
+  tag: 'audit',
+  query: zMachineEventsQuery,
+  status: 200,
+  errors: GUARD,
+  handle: () => Promise.reject(new Error('documentation only')),
+};
+
+const LAST_EVENT_ID = {
+  name: 'Last-Event-ID',
+  in: 'header',
+  required: false,
+  description: 'Resume after this event id (sent by EventSource on reconnect); wins over `after`.',
+  schema: { type: 'string', pattern: '^[0-9]{1,19}$' },
 };
 
 /** Answers every route can give besides the ones it declares. */
@@ -254,8 +281,28 @@ const SECURITY_SCHEMES = {
   },
 };
 
+const AUDIT_EVENT = 'AuditEventRecord';
+
+/** The feed's success answer: OpenAPI 3.1 cannot type the items of a stream, so the format is described. */
+function eventStream(): Json {
+  return {
+    description:
+      'An endless `text/event-stream`. Each audit event of the machine, oldest first, is one message: ' +
+      '`id:` the event id (resume with `Last-Event-ID` or `after`), `event:` its type (`graph.node.created`…), ' +
+      `\`data:\` the event as JSON (${REF_PREFIX}${AUDIT_EVENT}). Comment lines keep an idle stream open. ` +
+      'The tRPC twin is the subscription `events.onMachine`.',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example: 'id: 42\nevent: graph.node.created\ndata: {"id":"…","type":"graph.node.created",…}\n\n',
+      },
+    },
+  };
+}
+
 /** OpenAPI 3.1 for every REST route and `/health`, generated from the same zod contracts the routes validate with. */
-export function buildOpenApiDocument(routes: RouteDef[], version: string) {
+export function buildOpenApiDocument(table: RouteDef[], version: string) {
+  const routes = [...table, EVENTS_ROUTE];
   const { components, schemaOf } = convertAll(routes);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -267,7 +314,7 @@ export function buildOpenApiDocument(routes: RouteDef[], version: string) {
             description: STATUS_CODES[r.status] ?? 'Success',
             ...(r.response && { content: { 'application/json': { schema: schemaOf(r.response, 'output') } } }),
           };
-    const responses: Record<string, unknown> = { [String(r.status)]: success };
+    const responses: Record<string, unknown> = { [String(r.status)]: r === EVENTS_ROUTE ? eventStream() : success };
     if (r.upsert) responses['201'] = { ...success, description: 'Created' };
     Object.assign(responses, errorResponses(r, schemaOf));
     responses.default = {
@@ -289,6 +336,7 @@ export function buildOpenApiDocument(routes: RouteDef[], version: string) {
         ...parametersOf(r.params && schemaOf(r.params, 'input'), 'path', components),
         ...parametersOf(r.query && schemaOf(r.query, 'input'), 'query', components),
         ...(r.versioned ? [IF_MATCH] : []),
+        ...(r === EVENTS_ROUTE ? [LAST_EVENT_ID] : []),
       ],
       ...(bodyJson && {
         // Optional when every field is: clients may send no body at all (docs/api.md "OpenAPI document").
@@ -313,6 +361,8 @@ export function buildOpenApiDocument(routes: RouteDef[], version: string) {
     },
   };
   const used = reachable(paths, components);
+  // Each event's `data` is an audit event (referenced from the stream's description, not a schema).
+  used.add(AUDIT_EVENT);
   used.add('Error');
   for (const name of reachable(
     [...used].map((n) => components[n]),
