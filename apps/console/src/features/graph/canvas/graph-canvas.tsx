@@ -120,7 +120,13 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
 
   const drag = useNodeDrag(run);
   const connect = useConnect(
-    useCallback((cmd: GraphCommand) => run(cmd).then(() => confirm(cmd.label, cmd)), [run, confirm]),
+    useCallback(
+      (cmd: GraphCommand) =>
+        run(cmd).then((ids) => {
+          if (ids) confirm(cmd.label, cmd);
+        }),
+      [run, confirm],
+    ),
     titleOf,
   );
   /** Moves the view, only if needed, so that the whole of `box` is on screen. */
@@ -161,6 +167,7 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
       edges: [],
     };
     void run(cmd).then((ids) => {
+      if (!ids) return;
       selectAfter(new Set([ids.resolve(id)]));
       if (!inView)
         void rf.setCenter(position.x + NODE_SIZE.width / 2, position.y + NODE_SIZE.height / 2, { zoom: rf.getZoom() });
@@ -172,7 +179,10 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   const deleteSelection = useCallback(() => {
     if (readOnly) return;
     const cmd = deletionOf(new Set(selection.nodes), new Set(selection.edges), graphRef.current, localPositions());
-    if (cmd) void run(cmd).then(() => confirm(`${cmd.label.replace(/^Delete/, 'Deleted')}`, cmd));
+    if (cmd)
+      void run(cmd).then((ids) => {
+        if (ids) confirm(`${cmd.label.replace(/^Delete/, 'Deleted')}`, cmd);
+      });
   }, [selection, run, localPositions, graphRef, confirm, readOnly]);
 
   // --- layout --------------------------------------------------------------------------------
@@ -222,7 +232,6 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
     setViewportSettled(true);
     requestAnimationFrame(() => wrapper.current?.setAttribute('data-ready', 'true'));
   }, []);
-  const onCommand = useCallback((c: GraphCommand) => void run(c), [run]);
 
   useGraphShortcuts({ deleteSelection, copy, paste, undo, redo, focusSearch, readOnly });
 
@@ -336,7 +345,7 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
             titleOf={titleOf}
             nodeOf={nodeById}
             edgeOf={edgeById}
-            onCommand={onCommand}
+            onSave={commands.save}
             onDeleteSelection={deleteSelection}
           />
         )}
