@@ -31,7 +31,7 @@ import { NODE_SIZE } from '../nodes/node-size.ts';
 import { boundsOf, deletionOf, liveStatusFor, selectOnly } from '../to-flow.ts';
 import type { GraphFlowEdge, GraphFlowNode } from '../to-flow.ts';
 import { ZoomTierContext } from '../zoom-context.ts';
-import { zoomTierOf } from '../zoom-tier.ts';
+import { edgesAsPicture, zoomTierOf } from '../zoom-tier.ts';
 import { AddNodeDialog } from './add-node-dialog.tsx';
 import { EdgeDialog } from './edge-dialog.tsx';
 import { GraphToolbar } from './graph-toolbar.tsx';
@@ -78,6 +78,7 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   const pickNodeRef = useRef<(id: string) => void>(() => undefined);
   // Zoomed right out React Flow renders nothing: the overview layer draws the graph as one picture.
   const overview = tier === 'overview';
+  const edgePicture = edgesAsPicture(tier, edges.length);
   const flowNodes = useMemo(() => (overview ? nodes.map((n) => ({ ...n, hidden: true })) : nodes), [nodes, overview]);
   const onPaneClick = useCallback(
     (e: { clientX: number; clientY: number }) => {
@@ -285,12 +286,13 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
           ref={wrapper}
           data-testid="graph-canvas"
           data-zoom-tier={tier}
+          data-edges={edgePicture ? 'picture' : 'svg'}
         >
           <ZoomTierContext.Provider value={tier}>
             {initialViewport ? (
               <ReactFlow<GraphFlowNode, GraphFlowEdge>
                 nodes={flowNodes}
-                edges={overview ? NO_EDGES : edges}
+                edges={edgePicture ? NO_EDGES : edges}
                 onPaneClick={onPaneClick}
                 nodeTypes={nodeTypes}
                 edgeTypes={edgeTypes}
@@ -314,7 +316,7 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
                 colorMode="dark"
               >
                 <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-                {overview ? <OverviewLayer nodes={nodes} edges={edges} /> : null}
+                {edgePicture ? <OverviewLayer nodes={nodes} edges={edges} drawNodes={overview} /> : null}
                 {readOnly || graph.nodes.length > 1500 ? null : (
                   <MiniMap<GraphFlowNode> nodeColor={minimapColor} pannable zoomable />
                 )}
