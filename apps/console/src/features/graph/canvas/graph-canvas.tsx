@@ -194,6 +194,7 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
     [graphRef],
   );
   const { layout, startLayout, cancelLayout } = useAutoLayout({
+    machineId,
     rf,
     setNodes,
     runCustom,
@@ -317,7 +318,8 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
               >
                 <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
                 {edgePicture ? <OverviewLayer nodes={nodes} edges={edges} drawNodes={overview} /> : null}
-                {readOnly || graph.nodes.length > 1500 ? null : (
+                {/* Nothing to show in the overview: its nodes are hidden, and the picture is the map. */}
+                {readOnly || overview || graph.nodes.length > 1500 ? null : (
                   <MiniMap<GraphFlowNode> nodeColor={minimapColor} pannable zoomable />
                 )}
                 <Controls showInteractive={!readOnly} fitViewOptions={FIT_VIEW_OPTIONS} />

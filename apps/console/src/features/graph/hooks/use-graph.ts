@@ -3,6 +3,7 @@ import { appErrorOf } from '../../../lib/errors.ts';
 import { trpc } from '../../../lib/trpc.ts';
 import { useMachineEvents } from '../../../lib/use-machine-events.ts';
 import type { GraphApi } from '../command-stack.ts';
+import { feedNotHeld } from './feed-hold.ts';
 
 const GRAPH_STALE_MS = 30_000;
 
@@ -26,6 +27,7 @@ export function useGraph(machineId: string) {
         f.running = true;
         void (async () => {
           while (f.wanted) {
+            await feedNotHeld(machineId);
             f.wanted = false;
             await utils.graph.get.invalidate({ machineId }).catch(() => undefined);
           }
