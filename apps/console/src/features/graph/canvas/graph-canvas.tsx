@@ -36,6 +36,7 @@ import { AddNodeDialog } from './add-node-dialog.tsx';
 import { EdgeDialog } from './edge-dialog.tsx';
 import { GraphToolbar } from './graph-toolbar.tsx';
 import { Inspector } from './inspector.tsx';
+import { NodeDetails } from './node-details.tsx';
 import { nodeAt, OverviewLayer } from './overview-layer.tsx';
 
 // Module-scope props: a new object per render would make React Flow re-process every element.
@@ -242,6 +243,17 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   const selectedEdge =
     selection.edges.length === 1 && selection.nodes.length === 0 ? edgeById.get(selection.edges[0]!) : undefined;
   const selectedLive = useMemo(() => (selectedNode ? liveStatusFor(selectedNode, live) : null), [selectedNode, live]);
+  const connections = useMemo(
+    () =>
+      readOnly && selectedNode
+        ? graph.edges.filter((e) => e.sourceNodeId === selectedNode.id || e.targetNodeId === selectedNode.id).length
+        : 0,
+    [readOnly, selectedNode, graph.edges],
+  );
+  const clearSelection = useCallback(() => {
+    setNodes((ns) => selectOnly(ns, new Set()));
+    rf.setEdges((es) => selectOnly(es, new Set()));
+  }, [setNodes, rf]);
 
   return (
     <div className={`graph-editor${readOnly ? ' graph-editor--read-only' : ''}`}>
@@ -326,6 +338,16 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
               </ReactFlow>
             ) : null}
           </ZoomTierContext.Provider>
+          {readOnly ? (
+            <NodeDetails
+              node={selectedNode}
+              edge={selectedEdge}
+              live={selectedLive}
+              titleOf={titleOf}
+              connections={connections}
+              onClose={clearSelection}
+            />
+          ) : null}
           {graph.nodes.length === 0 ? (
             <div className="graph-editor__empty" data-testid="graph-empty">
               <div className="strong">This graph is empty</div>
