@@ -67,6 +67,18 @@ async function panFrames(page: Page, url: string): Promise<{ frames: number[]; l
   );
   console.log(`  (${url.split('/')[4]}: graph.get took ${fetchMs} ms of the ${loadMs} ms load)`);
   await page.waitForTimeout(1_000);
+  await shot(page, url.split('/')[4] ?? 'graph');
+  return { frames: await pan(page), loadMs };
+}
+
+/** GRAPH_BENCH_SHOTS=<folder>: a screenshot of each measured view, to look at. */
+async function shot(page: Page, name: string) {
+  const dir = process.env.GRAPH_BENCH_SHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `graph-bench-${name}.png`) });
+}
+
+/** Drags the pane in circles for ~2 s; the frame intervals meanwhile. */
+async function pan(page: Page): Promise<number[]> {
   const box = await page.locator('.react-flow__pane').boundingBox();
   if (!box) throw new Error('no canvas');
   // Plain strings: tsx would otherwise inject its `__name` helper into the page.
@@ -100,7 +112,38 @@ async function panFrames(page: Page, url: string): Promise<{ frames: number[]; l
   await page.mouse.up();
   if ((await transform()) === before) throw new Error('the canvas did not pan');
   const stamps = await page.evaluate<number[]>(`(() => { window.__stop = true; return window.__frames; })()`);
-  return { frames: stamps.slice(1).map((t, i) => t - (stamps[i] ?? t)), loadMs };
+  return stamps.slice(1).map((t, i) => t - (stamps[i] ?? t));
+}
+
+/**
+ * Zooms in to the `full` tier (every node and edge label drawn) through the node search, which
+ * centres a match at zoom ≥ 1, then pans there: the fitted view of a big graph is the overview
+ * picture, so this is where React Flow's own rendering is measured.
+ */
+async function panZoomedIn(page: Page, title: string): Promise<number[]> {
+  await page.getByTestId('graph-search-input').fill(title);
+  await page.getByTestId('graph-search-input').press('Enter');
+  await page.locator('[data-testid="graph-canvas"][data-zoom-tier="full"]').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(1_000);
+  await shot(page, 'full');
+  return pan(page);
+}
+
+/** From the full tier, zoom out with the controls to the `compact` tier's far end (most elements drawn). */
+async function panCompact(page: Page): Promise<number[]> {
+  for (let i = 0; i < 6; i++) {
+    await page.locator('.react-flow__controls-zoomout').click();
+    await page.waitForTimeout(150);
+  }
+  await page.locator('[data-testid="graph-canvas"][data-zoom-tier="compact"]').waitFor({ timeout: 10_000 });
+  await page.waitForTimeout(1_000);
+  const drawn = await page.evaluate<string>(
+    `document.querySelectorAll('.react-flow__node').length + ' nodes, ' + document.querySelectorAll('.react-flow__edge').length + ' edges mounted'`,
+  );
+  console.log(`  (compact: ${drawn})`);
+  await shot(page, 'compact');
+  return pan(page);
 }
 
 const stats = ({ frames: xs, loadMs }: { frames: number[]; loadMs: number }) => {
@@ -146,6 +189,8 @@ export async function benchGraphPan() {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const baseline = stats(await panFrames(page, `${base}/machines/${small}/graph`));
     const subject = stats(await panFrames(page, `${base}/machines/${large}/graph`));
+    const zoomed = stats({ frames: await panZoomedIn(page, `Node ${Math.floor(n / 2)}`), loadMs: subject.loadMs });
+    const compact = stats({ frames: await panCompact(page), loadMs: subject.loadMs });
     console.log('\nGraph canvas panning in Chromium (frame interval while dragging the pane)');
     const size = `${n.toLocaleString('en')} nodes, ${(n * 2).toLocaleString('en')} edges`.padEnd(24);
     console.log(
@@ -154,10 +199,23 @@ export async function benchGraphPan() {
     console.log(
       `  subject   ${size} load ${subject.loadMs} ms  median ${subject.median.toFixed(1)} ms  p95 ${subject.p95.toFixed(1)} ms  (${subject.frames} frames)`,
     );
+    console.log(
+      `  zoomed in ${'(full tier, zoom ≥ 1)'.padEnd(24)} ${''.padEnd(12)} median ${zoomed.median.toFixed(1)} ms  p95 ${zoomed.p95.toFixed(1)} ms  (${zoomed.frames} frames)`,
+    );
+    console.log(
+      `  compact   ${'(zoom ~0.33, titles only)'.padEnd(24)} ${''.padEnd(12)} median ${compact.median.toFixed(1)} ms  p95 ${compact.p95.toFixed(1)} ms  (${compact.frames} frames)`,
+    );
     const ratio = subject.median / baseline.median;
     console.log(
       `  ratio     median ${ratio.toFixed(2)}x, p95 ${(subject.p95 / baseline.p95).toFixed(2)}x the baseline`,
     );
+    console.log(
+      `RESULT graph-pan-zoomed nodes=${n} median_ms=${zoomed.median.toFixed(1)} p95_ms=${zoomed.p95.toFixed(1)} ratio=${(zoomed.median / baseline.median).toFixed(2)}`,
+    );
+    console.log(
+      `RESULT graph-pan-compact nodes=${n} median_ms=${compact.median.toFixed(1)} p95_ms=${compact.p95.toFixed(1)} ratio=${(compact.median / baseline.median).toFixed(2)}`,
+    );
+    // The issue's line, last.
     console.log(
       `RESULT graph-pan nodes=${n} median_ms=${subject.median.toFixed(1)} p95_ms=${subject.p95.toFixed(1)} ratio=${ratio.toFixed(2)} load_ms=${subject.loadMs}`,
     );

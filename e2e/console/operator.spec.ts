@@ -257,6 +257,17 @@ test('zoom tiers: a zoomed-out graph is one overview picture; zoomed in, nodes a
   await page.goto(`/machines/${machine.id}/graph`);
   await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-zoom-tier', 'overview');
   await expect(page.getByTestId('graph-overview')).toBeVisible();
+  // Drawn, not just mounted: the portal mounts the canvas a render late, and it once stayed blank.
+  await expect
+    .poll(() =>
+      page.getByTestId('graph-overview').evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let painted = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i]) painted++;
+        return painted / (c.width * c.height);
+      }),
+    )
+    .toBeGreaterThan(0.05);
   await expect(flowNodes(page)).toHaveCount(0);
   await page.getByTestId('graph-search-input').fill('Node 1');
   await page.keyboard.press('Enter');

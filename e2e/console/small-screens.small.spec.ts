@@ -34,6 +34,19 @@ test('on a phone the navigation is a drawer, tables are stacked lists and the gr
   await page.getByTestId('graph-search-input').fill('Node 3');
   await page.keyboard.press('Enter');
   await expect(page.locator('.react-flow__node', { hasText: 'Node 3' })).toBeInViewport();
+  // The canvas takes the screen below the toolbar (it once shrank to 270 px of 844).
+  const canvas = (await page.getByTestId('graph-canvas').boundingBox())!;
+  expect(canvas.height).toBeGreaterThan(450);
+  expect(canvas.y + canvas.height).toBeLessThanOrEqual(844);
+  // Readable: the selected node's details, with no way to edit them.
+  await expect(page.getByTestId('graph-details')).toBeVisible();
+  await expect(page.getByTestId('graph-details-title')).toHaveText('Node 3');
+  await expect(page.getByTestId('graph-details')).toContainText('editing needs a wider screen');
+  await expect(page.getByTestId('graph-details').locator('input, textarea, select')).toHaveCount(0);
   await expectNoHorizontalScroll(page);
   await screenshot(page, testInfo, 'graph-read-only');
+  await page.getByTestId('graph-details').getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('graph-details')).toHaveCount(0);
+  await page.locator('.react-flow__node', { hasText: 'Node 3' }).tap();
+  await expect(page.getByTestId('graph-details-title')).toHaveText('Node 3');
 });

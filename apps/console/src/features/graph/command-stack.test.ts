@@ -199,4 +199,46 @@ describe('CommandStack', () => {
     expect(stack.canRedo).toBe(false);
     expect(stack.undoLabel).toBe('Add B');
   });
+
+  it('an edit checks the version it was made against; undo and redo replay without it', async () => {
+    const s = fakeServer();
+    const versions: (number | undefined)[] = [];
+    const api: GraphApi = {
+      ...s.api,
+      updateNode: (id, patch, expectedVersion) => {
+        versions.push(expectedVersion);
+        return s.api.updateNode(id, patch);
+      },
+    };
+    const stack = new CommandStack();
+    await stack.run({ kind: 'create', label: 'Add', nodes: [snap('t', 'A')], edges: [] }, api);
+    const id = stack.ids.resolve('t');
+    await stack.run(
+      {
+        kind: 'update',
+        label: 'Edit A',
+        nodes: [{ id, before: { title: 'A' }, after: { title: 'B' }, expectedVersion: 1 }],
+        edges: [],
+      },
+      api,
+    );
+    await stack.undo(api);
+    await stack.redo(api);
+    expect(versions).toEqual([1, undefined, undefined]);
+    expect(s.nodes.get(id)?.title).toBe('B');
+  });
+
+  it('a refused edit is not recorded', async () => {
+    const s = fakeServer();
+    const api: GraphApi = { ...s.api, updateNode: () => Promise.reject(new Error('VERSION_CONFLICT')) };
+    const stack = new CommandStack();
+    const cmd: GraphCommand = {
+      kind: 'update',
+      label: 'Edit',
+      nodes: [{ id: 'x', before: { title: 'A' }, after: { title: 'B' }, expectedVersion: 3 }],
+      edges: [],
+    };
+    await expect(stack.run(cmd, api)).rejects.toThrow('VERSION_CONFLICT');
+    expect(stack.canUndo).toBe(false);
+  });
 });

@@ -52,8 +52,8 @@ export type GraphCommand =
   | {
       kind: 'update';
       label: string;
-      nodes: { id: string; before: NodePatch; after: NodePatch }[];
-      edges: { id: string; before: EdgePatch; after: EdgePatch }[];
+      nodes: { id: string; before: NodePatch; after: NodePatch; expectedVersion?: number }[];
+      edges: { id: string; before: EdgePatch; after: EdgePatch; expectedVersion?: number }[];
     };
 
 /** The server calls a command needs; the hook implements it over tRPC, tests with a fake. */
@@ -65,7 +65,8 @@ export interface GraphApi {
     position: XY;
     data: Record<string, unknown>;
   }): Promise<{ id: string }>;
-  updateNode(nodeId: string, patch: NodePatch): Promise<unknown>;
+  /** With `expectedVersion`, applied only while the node still has it (else 409 VERSION_CONFLICT). */
+  updateNode(nodeId: string, patch: NodePatch, expectedVersion?: number): Promise<unknown>;
   /** Moves many nodes in one server call (auto-layout, multi-node drags). */
   moveNodes(moves: { nodeId: string; x: number; y: number }[]): Promise<unknown>;
   /** Resolves false when the node is already gone. */
@@ -77,7 +78,7 @@ export interface GraphApi {
     label?: string;
     data: Record<string, unknown>;
   }): Promise<{ id: string }>;
-  updateEdge(edgeId: string, patch: EdgePatch): Promise<unknown>;
+  updateEdge(edgeId: string, patch: EdgePatch, expectedVersion?: number): Promise<unknown>;
   /** Resolves false when the edge is already gone. */
   deleteEdge(edgeId: string): Promise<boolean>;
 }
@@ -183,15 +184,28 @@ export async function applyCommand(cmd: GraphCommand, api: GraphApi, ids: IdMap)
       await forEachLimited(
         cmd.nodes.filter((n) => !isMove(n.after)),
         async (n) => {
-          await api.updateNode(ids.resolve(n.id), n.after);
+          await api.updateNode(ids.resolve(n.id), n.after, n.expectedVersion);
         },
       );
       await forEachLimited(cmd.edges, async (e) => {
-        await api.updateEdge(ids.resolve(e.id), e.after);
+        await api.updateEdge(ids.resolve(e.id), e.after, e.expectedVersion);
       });
       return;
     }
   }
+}
+
+/**
+ * A command as the stack keeps it: the version a save was checked against holds for that save only;
+ * undo and redo replay later, over whatever the record has become (last writer wins).
+ */
+function withoutVersions(cmd: GraphCommand): GraphCommand {
+  if (cmd.kind !== 'update') return cmd;
+  return {
+    ...cmd,
+    nodes: cmd.nodes.map(({ id, before, after }) => ({ id, before, after })),
+    edges: cmd.edges.map(({ id, before, after }) => ({ id, before, after })),
+  };
 }
 
 export class CommandStack {
@@ -217,7 +231,7 @@ export class CommandStack {
   /** Applies a new user command and makes it undoable; clears the redo branch. */
   async run(cmd: GraphCommand, api: GraphApi): Promise<void> {
     await applyCommand(cmd, api, this.ids);
-    this.past.push(cmd);
+    this.past.push(withoutVersions(cmd));
     if (this.past.length > this.limit) this.past.shift();
     this.future = [];
   }

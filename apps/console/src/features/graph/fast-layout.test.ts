@@ -24,4 +24,22 @@ describe('fastLayeredLayout', () => {
     expect(performance.now() - t).toBeLessThan(500);
     expect(p.size).toBe(n);
   });
+  it('wraps a tall layer into columns: 600 unconnected nodes make a roughly square block', () => {
+    const nodes = Array.from({ length: 600 }, (_, i) => ({ id: `n${i}` }));
+    const p = fastLayeredLayout(nodes, []);
+    const xs = [...p.values()].map((v) => v.x);
+    const ys = [...p.values()].map((v) => v.y);
+    const width = Math.max(...xs) - Math.min(...xs);
+    const height = Math.max(...ys) - Math.min(...ys);
+    expect(width / height).toBeGreaterThan(0.5);
+    expect(width / height).toBeLessThan(2);
+    expect(new Set([...p.values()].map((v) => `${v.x},${v.y}`)).size).toBe(600);
+  });
+  it('keeps edges left to right when layers wrap', () => {
+    const nodes = Array.from({ length: 401 }, (_, i) => ({ id: `n${i}` }));
+    const edges = nodes.slice(1).map((n) => ({ source: 'n0', target: n.id }));
+    const p = fastLayeredLayout(nodes, edges);
+    const root = p.get('n0')!.x;
+    expect(nodes.slice(1).every((n) => p.get(n.id)!.x > root)).toBe(true);
+  });
 });

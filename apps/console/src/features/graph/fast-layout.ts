@@ -3,7 +3,8 @@ import { NODE_SIZE } from './nodes/node-size.ts';
 /**
  * A layered layout in linear time for large graphs, where ELK takes seconds (and far longer on a
  * busy machine): cycles broken by an iterative depth-first search, layers by longest path, each
- * layer ordered once by the barycentre of its predecessors, left to right. Pure; fast-layout.test.ts.
+ * layer ordered once by the barycentre of its predecessors, left to right; a tall layer wraps into
+ * several columns. Pure; fast-layout.test.ts.
  */
 export function fastLayeredLayout(
   nodes: readonly { id: string }[],
@@ -69,13 +70,22 @@ export function fastLayeredLayout(
     keyed.forEach(([, v], i) => (order[v] = i));
     l.splice(0, l.length, ...keyed.map(([, v]) => v));
   }
-  const tallest = Math.max(1, ...layers.map((l) => l.length));
+  // A layer taller than the graph is wide wraps into side-by-side columns (600 unconnected nodes
+  // are one layer: one column of them would be 100,000 px tall), so the picture stays roughly square.
+  const maxRows = Math.max(8, Math.ceil(Math.sqrt(nodes.length * 1.6)));
+  const tallest = Math.min(maxRows, Math.max(1, ...layers.map((l) => l.length)));
   const stepX = NODE_SIZE.width + gap.layer;
   const stepY = NODE_SIZE.height + gap.node;
   const positions = new Map<string, { x: number; y: number }>();
-  layers.forEach((l, li) => {
-    const offset = ((tallest - l.length) * stepY) / 2;
-    l.forEach((v, i) => positions.set(nodes[v]!.id, { x: li * stepX, y: Math.round(offset + i * stepY) }));
-  });
+  let x = 0;
+  for (const l of layers) {
+    const cols = Math.ceil(l.length / maxRows);
+    const rows = Math.ceil(l.length / cols);
+    const offset = ((tallest - rows) * stepY) / 2;
+    l.forEach((v, i) =>
+      positions.set(nodes[v]!.id, { x: x + Math.floor(i / rows) * stepX, y: Math.round(offset + (i % rows) * stepY) }),
+    );
+    x += cols * stepX;
+  }
   return positions;
 }

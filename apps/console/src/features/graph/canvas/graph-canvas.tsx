@@ -31,11 +31,12 @@ import { NODE_SIZE } from '../nodes/node-size.ts';
 import { boundsOf, deletionOf, liveStatusFor, selectOnly } from '../to-flow.ts';
 import type { GraphFlowEdge, GraphFlowNode } from '../to-flow.ts';
 import { ZoomTierContext } from '../zoom-context.ts';
-import { zoomTierOf } from '../zoom-tier.ts';
+import { edgesAsPicture, zoomTierOf } from '../zoom-tier.ts';
 import { AddNodeDialog } from './add-node-dialog.tsx';
 import { EdgeDialog } from './edge-dialog.tsx';
 import { GraphToolbar } from './graph-toolbar.tsx';
 import { Inspector } from './inspector.tsx';
+import { NodeDetails } from './node-details.tsx';
 import { nodeAt, OverviewLayer } from './overview-layer.tsx';
 
 // Module-scope props: a new object per render would make React Flow re-process every element.
@@ -78,6 +79,7 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   const pickNodeRef = useRef<(id: string) => void>(() => undefined);
   // Zoomed right out React Flow renders nothing: the overview layer draws the graph as one picture.
   const overview = tier === 'overview';
+  const edgePicture = edgesAsPicture(tier, edges.length);
   const flowNodes = useMemo(() => (overview ? nodes.map((n) => ({ ...n, hidden: true })) : nodes), [nodes, overview]);
   const onPaneClick = useCallback(
     (e: { clientX: number; clientY: number }) => {
@@ -120,7 +122,13 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
 
   const drag = useNodeDrag(run);
   const connect = useConnect(
-    useCallback((cmd: GraphCommand) => run(cmd).then(() => confirm(cmd.label, cmd)), [run, confirm]),
+    useCallback(
+      (cmd: GraphCommand) =>
+        run(cmd).then((ids) => {
+          if (ids) confirm(cmd.label, cmd);
+        }),
+      [run, confirm],
+    ),
     titleOf,
   );
   /** Moves the view, only if needed, so that the whole of `box` is on screen. */
@@ -161,6 +169,7 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
       edges: [],
     };
     void run(cmd).then((ids) => {
+      if (!ids) return;
       selectAfter(new Set([ids.resolve(id)]));
       if (!inView)
         void rf.setCenter(position.x + NODE_SIZE.width / 2, position.y + NODE_SIZE.height / 2, { zoom: rf.getZoom() });
@@ -172,7 +181,10 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   const deleteSelection = useCallback(() => {
     if (readOnly) return;
     const cmd = deletionOf(new Set(selection.nodes), new Set(selection.edges), graphRef.current, localPositions());
-    if (cmd) void run(cmd).then(() => confirm(`${cmd.label.replace(/^Delete/, 'Deleted')}`, cmd));
+    if (cmd)
+      void run(cmd).then((ids) => {
+        if (ids) confirm(`${cmd.label.replace(/^Delete/, 'Deleted')}`, cmd);
+      });
   }, [selection, run, localPositions, graphRef, confirm, readOnly]);
 
   // --- layout --------------------------------------------------------------------------------
@@ -183,6 +195,7 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
     [graphRef],
   );
   const { layout, startLayout, cancelLayout } = useAutoLayout({
+    machineId,
     rf,
     setNodes,
     runCustom,
@@ -222,7 +235,6 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
     setViewportSettled(true);
     requestAnimationFrame(() => wrapper.current?.setAttribute('data-ready', 'true'));
   }, []);
-  const onCommand = useCallback((c: GraphCommand) => void run(c), [run]);
 
   useGraphShortcuts({ deleteSelection, copy, paste, undo, redo, focusSearch, readOnly });
 
@@ -231,6 +243,17 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   const selectedEdge =
     selection.edges.length === 1 && selection.nodes.length === 0 ? edgeById.get(selection.edges[0]!) : undefined;
   const selectedLive = useMemo(() => (selectedNode ? liveStatusFor(selectedNode, live) : null), [selectedNode, live]);
+  const connections = useMemo(
+    () =>
+      readOnly && selectedNode
+        ? graph.edges.filter((e) => e.sourceNodeId === selectedNode.id || e.targetNodeId === selectedNode.id).length
+        : 0,
+    [readOnly, selectedNode, graph.edges],
+  );
+  const clearSelection = useCallback(() => {
+    setNodes((ns) => selectOnly(ns, new Set()));
+    rf.setEdges((es) => selectOnly(es, new Set()));
+  }, [setNodes, rf]);
 
   return (
     <div className={`graph-editor${readOnly ? ' graph-editor--read-only' : ''}`}>
@@ -276,12 +299,13 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
           ref={wrapper}
           data-testid="graph-canvas"
           data-zoom-tier={tier}
+          data-edges={edgePicture ? 'picture' : 'svg'}
         >
           <ZoomTierContext.Provider value={tier}>
             {initialViewport ? (
               <ReactFlow<GraphFlowNode, GraphFlowEdge>
                 nodes={flowNodes}
-                edges={overview ? NO_EDGES : edges}
+                edges={edgePicture ? NO_EDGES : edges}
                 onPaneClick={onPaneClick}
                 nodeTypes={nodeTypes}
                 edgeTypes={edgeTypes}
@@ -305,14 +329,25 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
                 colorMode="dark"
               >
                 <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-                {overview ? <OverviewLayer nodes={nodes} edges={edges} /> : null}
-                {readOnly || graph.nodes.length > 1500 ? null : (
+                {edgePicture ? <OverviewLayer nodes={nodes} edges={edges} drawNodes={overview} /> : null}
+                {/* Nothing to show in the overview: its nodes are hidden, and the picture is the map. */}
+                {readOnly || overview || graph.nodes.length > 1500 ? null : (
                   <MiniMap<GraphFlowNode> nodeColor={minimapColor} pannable zoomable />
                 )}
                 <Controls showInteractive={!readOnly} fitViewOptions={FIT_VIEW_OPTIONS} />
               </ReactFlow>
             ) : null}
           </ZoomTierContext.Provider>
+          {readOnly ? (
+            <NodeDetails
+              node={selectedNode}
+              edge={selectedEdge}
+              live={selectedLive}
+              titleOf={titleOf}
+              connections={connections}
+              onClose={clearSelection}
+            />
+          ) : null}
           {graph.nodes.length === 0 ? (
             <div className="graph-editor__empty" data-testid="graph-empty">
               <div className="strong">This graph is empty</div>
@@ -336,7 +371,7 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
             titleOf={titleOf}
             nodeOf={nodeById}
             edgeOf={edgeById}
-            onCommand={onCommand}
+            onSave={commands.save}
             onDeleteSelection={deleteSelection}
           />
         )}

@@ -1,5 +1,5 @@
 import { ViewportPortal } from '@xyflow/react';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { EDGE_LOOK, NODE_LOOK } from '../graph-look.ts';
 import { NODE_SIZE } from '../nodes/node-size.ts';
 import { boundsOf } from '../to-flow.ts';
@@ -12,17 +12,23 @@ const MAX_SIDE = 4096;
 /**
  * The whole graph as one picture, for the `overview` zoom tier (where no text is legible): every
  * node a coloured block, every edge a thin line, drawn once into a canvas that sits inside React
- * Flow's viewport. Panning and zooming then move one element, whatever the size of the graph; the
- * picture is redrawn only when positions, edges or the selection change.
+ * Flow's viewport, under the nodes. Panning and zooming then move one element, whatever the size of
+ * the graph; the picture is redrawn only when positions, edges or the selection change. In the
+ * `compact` tier of a big graph it draws the edges only, under React Flow's node cards
+ * (zoom-tier.ts `edgesAsPicture`).
  */
 export const OverviewLayer = memo(function OverviewLayer({
   nodes,
   edges,
+  drawNodes = true,
 }: {
   nodes: readonly GraphFlowNode[];
   edges: readonly GraphFlowEdge[];
+  drawNodes?: boolean;
 }) {
-  const ref = useRef<HTMLCanvasElement>(null);
+  // A state, not a ref: the viewport portal mounts the canvas a render later than this component
+  // (its target is looked up in React Flow's store), and the drawing must run once it exists.
+  const [canvas, setCanvas] = useState<HTMLCanvasElement | null>(null);
   const box = useMemo(
     () =>
       boundsOf(
@@ -34,7 +40,6 @@ export const OverviewLayer = memo(function OverviewLayer({
   const scale = box ? Math.min(MAX_SCALE, MAX_SIDE / Math.max(box.width, box.height, 1)) : MAX_SCALE;
 
   useEffect(() => {
-    const canvas = ref.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx || !box) return;
     canvas.width = Math.max(1, Math.ceil(box.width * scale));
@@ -42,7 +47,7 @@ export const OverviewLayer = memo(function OverviewLayer({
     ctx.setTransform(scale, 0, 0, scale, -box.x * scale, -box.y * scale);
     const pos = new Map(nodes.map((n) => [n.id, n.position]));
     const { width: w, height: h } = NODE_SIZE;
-    ctx.globalAlpha = 0.35;
+    ctx.globalAlpha = drawNodes ? 0.35 : 0.6;
     ctx.lineWidth = 2 / scale / 2;
     // One path per colour: thousands of edges cost a handful of strokes.
     const byColor = new Map<string, GraphFlowEdge[]>();
@@ -65,6 +70,7 @@ export const OverviewLayer = memo(function OverviewLayer({
       ctx.stroke();
     }
     ctx.globalAlpha = 1;
+    if (!drawNodes) return;
     for (const n of nodes) {
       ctx.fillStyle = NODE_LOOK[n.data.nodeType].color;
       ctx.fillRect(n.position.x, n.position.y, w, h);
@@ -74,15 +80,15 @@ export const OverviewLayer = memo(function OverviewLayer({
         ctx.strokeRect(n.position.x, n.position.y, w, h);
       }
     }
-  }, [nodes, edges, box, scale]);
+  }, [canvas, nodes, edges, box, scale, drawNodes]);
 
   if (!box) return null;
   return (
     <ViewportPortal>
       <canvas
-        ref={ref}
+        ref={setCanvas}
         className="graph-overview"
-        data-testid="graph-overview"
+        data-testid={drawNodes ? 'graph-overview' : 'graph-edge-picture'}
         style={{ left: box.x, top: box.y, width: box.width, height: box.height }}
       />
     </ViewportPortal>

@@ -5,6 +5,7 @@ import type { GraphApi, CommandStack } from '../command-stack.ts';
 import { cancelLayout, layeredLayout } from '../layout.ts';
 import { saveLayoutInChunks } from '../layout-save.ts';
 import type { GraphFlowEdge, GraphFlowNode } from '../to-flow.ts';
+import { holdFeedRefetch } from './feed-hold.ts';
 
 export type LayoutState =
   { phase: 'idle' } | { phase: 'laying-out'; total: number } | { phase: 'saving'; done: number; total: number };
@@ -17,6 +18,7 @@ const CANCELLED = Symbol('cancelled');
  * what was saved stays saved and undoable. The view is fitted to the new layout when it is shown.
  */
 export function useAutoLayout(p: {
+  machineId: string;
   rf: ReactFlowInstance<GraphFlowNode, GraphFlowEdge>;
   setNodes: Dispatch<SetStateAction<GraphFlowNode[]>>;
   runCustom: (label: string, work: (api: GraphApi, stack: CommandStack) => Promise<unknown>) => Promise<unknown>;
@@ -25,7 +27,7 @@ export function useAutoLayout(p: {
   /** The graph's edges (React Flow holds none while the overview tier draws the graph). */
   getEdges: () => readonly { id: string; source: string; target: string }[];
 }) {
-  const { rf, setNodes, runCustom, fit, onDone, getEdges } = p;
+  const { machineId, rf, setNodes, runCustom, fit, onDone, getEdges } = p;
   const [state, setState] = useState<LayoutState>({ phase: 'idle' });
   const cancelled = useRef(false);
   const cancelWaiter = useRef<(() => void) | null>(null);
@@ -72,13 +74,19 @@ export function useAutoLayout(p: {
       requestAnimationFrame(() => requestAnimationFrame(fit));
       setState({ phase: 'saving', done: 0, total: moves.length });
       let message = 'Auto-layout saved';
+      // Our own moves come back on the feed: no refetch until the last chunk is saved.
+      const release = holdFeedRefetch(machineId);
       await runCustom('Auto-layout', async (api, stack) => {
-        const r = await saveLayoutInChunks(moves, api, stack.ids, {
-          onProgress: (done, total) => setState({ phase: 'saving', done, total }),
-          cancelled: () => cancelled.current,
-        });
-        if (r.command) stack.record(r.command);
-        if (r.cancelled) message = `Auto-layout cancelled: ${r.saved} of ${moves.length} positions saved`;
+        try {
+          const r = await saveLayoutInChunks(moves, api, stack.ids, {
+            onProgress: (done, total) => setState({ phase: 'saving', done, total }),
+            cancelled: () => cancelled.current,
+          });
+          if (r.command) stack.record(r.command);
+          if (r.cancelled) message = `Auto-layout cancelled: ${r.saved} of ${moves.length} positions saved`;
+        } finally {
+          release();
+        }
       });
       onDone(message);
       requestAnimationFrame(fit);
@@ -86,7 +94,7 @@ export function useAutoLayout(p: {
       cancelWaiter.current = null;
       setState({ phase: 'idle' });
     }
-  }, [rf, setNodes, runCustom, fit, onDone, getEdges]);
+  }, [machineId, rf, setNodes, runCustom, fit, onDone, getEdges]);
 
   return { layout: state, startLayout: start, cancelLayout: cancel };
 }

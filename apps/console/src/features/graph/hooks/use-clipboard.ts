@@ -16,7 +16,7 @@ export function useClipboard(p: {
   selection: Selection;
   graphRef: RefObject<GraphView>;
   localPositions: () => Map<string, XYPosition>;
-  run: (cmd: GraphCommand) => Promise<IdMap>;
+  run: (cmd: GraphCommand) => Promise<IdMap | null>;
   selectAfter: (ids: Set<string>) => void;
   /** After a paste: the command, and where the copied originals are. */
   onPasted?: (cmd: GraphCommand, originals: XYPosition[]) => void;
@@ -33,6 +33,7 @@ export function useClipboard(p: {
     cb.pastes += 1;
     const cmd = pasteCommand(cb.clip, pasteOffset(cb.clip, cb.pastes), tmpId('p'));
     void run(cmd).then((ids) => {
+      if (!ids) return;
       selectAfter(new Set(cmd.nodes.map((n) => ids.resolve(n.id))));
       onPasted?.(
         cmd,

@@ -1,7 +1,10 @@
 import { useCallback, useRef, useState } from 'react';
+import { appErrorOf } from '../../../lib/errors.ts';
 import { CommandStack } from '../command-stack.ts';
 import type { GraphApi, GraphCommand, IdMap } from '../command-stack.ts';
 import { useGraphApi } from './use-graph.ts';
+
+export const isVersionConflict = (err: unknown) => appErrorOf(err).code === 'VERSION_CONFLICT';
 
 export interface CommandState {
   busy: boolean;
@@ -36,7 +39,9 @@ export function useGraphCommands(machineId: string) {
     (
       label: (stack: CommandStack) => string | undefined,
       work: (stack: CommandStack) => Promise<unknown>,
-    ): Promise<IdMap> => {
+      /** Failures the caller shows itself instead of the editor's error banner. */
+      handled: (err: unknown) => boolean = () => false,
+    ): Promise<{ ids: IdMap; error: unknown }> => {
       const stack = stackRef.current!;
       setState((s) => ({ ...s, busy: true }));
       const next = queue.current.then(async () => {
@@ -52,14 +57,14 @@ export function useGraphCommands(machineId: string) {
         await refresh().catch(() => undefined);
         setState({
           busy: false,
-          error,
+          error: error && !handled(error) ? error : null,
           canUndo: stack.canUndo,
           canRedo: stack.canRedo,
           undoLabel: stack.undoLabel,
           redoLabel: stack.redoLabel,
           lastAction: error ? undefined : action,
         });
-        return stack.ids;
+        return { ids: stack.ids, error };
       });
       queue.current = next.catch(() => undefined);
       return next;
@@ -67,12 +72,26 @@ export function useGraphCommands(machineId: string) {
     [refresh],
   );
 
+  /** Runs a command; resolves to the id map, or null when it failed (the banner shows why). */
   const run = useCallback(
-    (cmd: GraphCommand) =>
+    (cmd: GraphCommand): Promise<IdMap | null> =>
       enqueue(
         () => cmd.label,
         (s) => s.run(cmd, api),
-      ),
+      ).then((r) => (r.error ? null : r.ids)),
+    [enqueue, api],
+  );
+  /**
+   * A side-panel save: resolves to its failure (null when saved). A stale version (409
+   * VERSION_CONFLICT) is the panel's to show as "changed elsewhere", not the banner's.
+   */
+  const save = useCallback(
+    (cmd: GraphCommand): Promise<unknown> =>
+      enqueue(
+        () => cmd.label,
+        (s) => s.run(cmd, api),
+        isVersionConflict,
+      ).then((r) => r.error),
     [enqueue, api],
   );
   const undo = useCallback(
@@ -80,7 +99,7 @@ export function useGraphCommands(machineId: string) {
       enqueue(
         (s) => (s.undoLabel ? `Undo ${s.undoLabel}` : undefined),
         (s) => s.undo(api),
-      ),
+      ).then((r) => r.ids),
     [enqueue, api],
   );
   const redo = useCallback(
@@ -88,7 +107,7 @@ export function useGraphCommands(machineId: string) {
       enqueue(
         (s) => (s.redoLabel ? `Redo ${s.redoLabel}` : undefined),
         (s) => s.redo(api),
-      ),
+      ).then((r) => r.ids),
     [enqueue, api],
   );
   /** Work that talks to the server itself (in order with every other command), then records a command. */
@@ -97,10 +116,10 @@ export function useGraphCommands(machineId: string) {
       enqueue(
         () => label,
         (s) => work(api, s),
-      ),
+      ).then((r) => r.ids),
     [enqueue, api],
   );
   const clearError = useCallback(() => setState((s) => ({ ...s, error: null })), []);
 
-  return { ...state, run, runCustom, undo, redo, clearError };
+  return { ...state, run, save, runCustom, undo, redo, clearError };
 }

@@ -1,6 +1,7 @@
 import { Handle, Position } from '@xyflow/react';
 import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { toneOf } from '../../../components/ui/status-badge.tsx';
 import { cssVar, NODE_LOOK } from '../graph-look.ts';
 import type { GraphFlowNode } from '../to-flow.ts';
 import { useZoomTier } from '../zoom-context.ts';
@@ -31,12 +32,12 @@ export const GraphNode = memo(function GraphNode({ data, selected }: NodeProps<G
             </div>
             {tier === 'full' ? (
               <div className="gnode__meta">
-                <span className={`gnode__status gnode__status--${data.status}`} data-testid="node-status">
+                <span className={`gnode__status gnode__chip--${toneOf(data.status)}`} data-testid="node-status">
                   {data.status}
                 </span>
                 {data.live ? (
                   <span
-                    className={`gnode__live gnode__live--${data.live.status}`}
+                    className={`gnode__live gnode__chip--${toneOf(data.live.status)}`}
                     data-testid="node-live"
                     title={`${data.live.kind} ${data.live.label}`}
                   >
