@@ -35,6 +35,8 @@ export interface HarnessOptions {
   runtime?: RuntimePort;
   /** PostgreSQL: this database instead of the run's shared one (see support/pg.ts). */
   databaseUrl?: string;
+  /** PostgreSQL: the pool's size and timeouts (docs/faults.md); the defaults when absent. */
+  pool?: { max?: number; connectTimeoutMs?: number; statementTimeoutMs?: number };
 }
 
 let seq = 0;
@@ -49,7 +51,11 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
   let db: Database;
   if (kind === 'postgresql') {
     if (!pgUrl) throw new Error('PostgreSQL is not available');
-    db = await openDatabase({ databaseUrl: pgUrl, dataDir: '.data-test-unused' });
+    db = await openDatabase({
+      databaseUrl: pgUrl,
+      dataDir: '.data-test-unused',
+      ...(opts.pool && { pool: opts.pool }),
+    });
   } else {
     db = await openDatabase({ dataDir: '.data-test-unused', inMemory: true });
   }
