@@ -40,6 +40,8 @@ process.on('message', (msg: ToChild) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// A normal exit, so `--cpu-prof` (HB_CPU_PROF=1) writes its profile.
+process.on('SIGTERM', () => process.exit(0));
 
 function send(msg: ToParent) {
   process.send?.(msg);
