@@ -37,6 +37,8 @@ export interface HarnessOptions {
   databaseUrl?: string;
   /** Collects every log line at level `trace` (the trust suites scan them for secrets). */
   logLines?: string[];
+  /** PostgreSQL: the pool's size and timeouts (docs/faults.md); the defaults when absent. */
+  pool?: { max?: number; connectTimeoutMs?: number; statementTimeoutMs?: number };
 }
 
 let seq = 0;
@@ -51,7 +53,11 @@ export async function startTestApp(kind: DbKind, opts: HarnessOptions = {}): Pro
   let db: Database;
   if (kind === 'postgresql') {
     if (!pgUrl) throw new Error('PostgreSQL is not available');
-    db = await openDatabase({ databaseUrl: pgUrl, dataDir: '.data-test-unused' });
+    db = await openDatabase({
+      databaseUrl: pgUrl,
+      dataDir: '.data-test-unused',
+      ...(opts.pool && { pool: opts.pool }),
+    });
   } else {
     db = await openDatabase({ dataDir: '.data-test-unused', inMemory: true });
   }

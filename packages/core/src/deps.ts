@@ -18,6 +18,12 @@ export interface CoreConfig {
   network?: NetworkPolicy;
   /** Probing and its hysteresis (context C6, docs/liveness.md "Probing"); defaults when absent. */
   probe?: Partial<ProbeConfig>;
+  /**
+   * The heartbeat group commit (docs/liveness.md "Heartbeats in batches"): heartbeats per statement
+   * and statements in flight at most. The embedded database runs a statement on the event loop, so
+   * it gets small batches, one at a time; default 200 × 4 (PostgreSQL).
+   */
+  heartbeatBatch?: { maxBatch: number; maxInFlight: number };
 }
 
 export interface ProbeConfig {

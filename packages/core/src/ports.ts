@@ -378,7 +378,34 @@ export interface Repos {
 }
 
 /** Repositories plus a transaction: everything inside `transaction` commits or rolls back together. */
+/** One heartbeat of the batched path (docs/liveness.md "Heartbeats in batches"). */
+export interface LeaseRenewal {
+  agentId: string;
+  machineId: string;
+  seenAt: Date;
+  leaseExpiresAt: Date;
+  leaseSeconds: number;
+}
+
+export interface LeaseRenewed {
+  item: MachineAgentView;
+  endpoints: RuntimeEndpointView[];
+  /** False when an endpoint the agent owned was not renewed (a sweep or a manual write raced it). */
+  complete: boolean;
+}
+
+export interface HeartbeatRepo {
+  /**
+   * Renews many agents in one auto-committed statement: each agent marked seen, its endpoints'
+   * leases extended, its `machine-agent.heartbeat` event inserted. An agent absent from the answer
+   * was not written (unknown, revoked, machine not active, or a lapsed lease to revive).
+   */
+  renewMany(items: LeaseRenewal[]): Promise<Map<string, LeaseRenewed>>;
+}
+
 export interface Store extends Repos {
+  /** Outside any transaction: each call is its own (one statement). */
+  heartbeats: HeartbeatRepo;
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   ping(): Promise<boolean>;
 }

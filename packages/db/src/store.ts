@@ -1,10 +1,11 @@
-import type { Repos, Store } from '@mm/core';
+import type { HeartbeatRepo, Repos, Store } from '@mm/core';
 import { DatabaseUnavailableError, translateDbError } from './errors.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { agentRepo } from './repos/agents.ts';
 import { auditRepo } from './repos/audit.ts';
 import { catalogueRepo } from './repos/catalogue.ts';
 import { endpointRepo } from './repos/endpoints.ts';
+import { heartbeatRepo } from './repos/heartbeats.ts';
 import { graphRepo } from './repos/graph.ts';
 import { identityRepo } from './repos/identity.ts';
 import { machineRepo } from './repos/machines.ts';
@@ -27,6 +28,10 @@ function reposOf(db: Tx): Repos {
     runs: runRepo(db),
     policies: policyRepo(db),
   };
+}
+
+function guardHeartbeats(repo: HeartbeatRepo, tracker: Tracker): HeartbeatRepo {
+  return { renewMany: (items) => guarded(tracker, () => repo.renewMany(items)) };
 }
 
 export interface StoreLog {
@@ -103,6 +108,7 @@ export function createStore(prisma: PrismaClient, opts: StoreOptions = {}): Stor
   const pingTimeoutMs = opts.pingTimeoutMs ?? 1500;
   return {
     ...guardRepos(reposOf(prisma), tracker),
+    heartbeats: guardHeartbeats(heartbeatRepo(prisma), tracker),
     transaction: (fn) =>
       guarded(tracker, () =>
         prisma.$transaction((tx) => fn(guardRepos(reposOf(tx), tracker)), { maxWait: 15_000, timeout: 60_000 }),

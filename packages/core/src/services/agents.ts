@@ -15,7 +15,8 @@ import { AppError, notFound, validation } from '../errors.ts';
 import { hashToken, newAgentToken, tokenMatches } from '../lib/secrets.ts';
 import { runAs } from '../lib/request-scope.ts';
 import { lowerKeys } from '../lib/views.ts';
-import type { Repos } from '../ports.ts';
+import { createBatcher } from '../lib/batcher.ts';
+import type { LeaseRenewal, LeaseRenewed, Repos } from '../ports.ts';
 import { endpointWrite, upsertEndpointIn } from './runtime-endpoints.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 
@@ -158,6 +159,98 @@ async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, 
   return { item, endpoints, nextHeartbeatInSeconds: Math.max(1, Math.floor(leaseSeconds / 3)), probeDue };
 }
 
+/** What the auth cache holds of an agent: facts that never change for its id. */
+interface AgentAuth {
+  machineId: string;
+  tokenHash: string;
+}
+
+const AUTH_CACHE_MAX = 100_000;
+
+/**
+ * The heartbeat's fast path (docs/liveness.md "Heartbeats in batches"): a renewal without
+ * endpoints, authenticated from a cache of token hashes and written in a group commit. Whatever it
+ * cannot answer (a cache miss that does not check out, a revoked agent, a machine not active, a
+ * lapsed lease to revive, a batch that failed for a reason other than the database being away)
+ * goes to the full path, which answers with the exact refusal of context B9.
+ */
+function createHeartbeatFastPath(deps: CoreDeps) {
+  const { store } = deps;
+  const auth = new Map<string, AgentAuth>();
+  // The cache holds only what cannot change for an agent id (its machine and token hash), and is
+  // dropped when the change feed reconnects; revocation is never read from it: the batched write
+  // is conditional on not `revoked`, on the locked row, so a revoke that committed in any process
+  // refuses the next heartbeat without waiting for a notification (docs/liveness.md).
+  deps.notifier?.subscribe((machineId) => {
+    if (machineId === '') auth.clear();
+  });
+
+  const batcher = createBatcher<LeaseRenewal, LeaseRenewed | null>(
+    async (items) => {
+      // An agent twice in one batch: the later ones take the full path (one write each).
+      const seen = new Set<string>();
+      const unique = items.filter((i) => !seen.has(i.agentId) && seen.add(i.agentId));
+      let renewed: Map<string, LeaseRenewed>;
+      try {
+        renewed = await store.heartbeats.renewMany(unique);
+      } catch (err) {
+        // The database is away: every caller of the batch gets the 503 (docs/faults.md). Anything
+        // else (a bad row) must not fail the others: each retries alone on the full path.
+        if (err instanceof AppError && err.code === 'DATABASE_UNAVAILABLE') throw err;
+        return items.map(() => null);
+      }
+      const answered = new Set<string>();
+      return items.map((i) => {
+        if (answered.has(i.agentId)) return null;
+        answered.add(i.agentId);
+        return renewed.get(i.agentId) ?? null;
+      });
+    },
+    deps.config.heartbeatBatch ?? { maxBatch: 200, maxInFlight: 4 },
+  );
+
+  async function authOf(agentId: string): Promise<AgentAuth | null> {
+    const cached = auth.get(agentId);
+    if (cached) return cached;
+    const [agent, tokenHash] = await Promise.all([store.agents.get(agentId), store.agents.getTokenHash(agentId)]);
+    if (!agent || !tokenHash) return null;
+    if (auth.size >= AUTH_CACHE_MAX) auth.clear();
+    const entry = { machineId: agent.machineId, tokenHash };
+    auth.set(agentId, entry);
+    return entry;
+  }
+
+  return {
+    forget(agentId: string) {
+      auth.delete(agentId);
+    },
+    /** The answer, or null when the full path must run. */
+    async tryRenew(req: HeartbeatRequest, token: string): Promise<HeartbeatResponse | null> {
+      if (req.endpoints?.length || deps.config.identityVerification === 'required') return null;
+      const known = await authOf(req.agentId);
+      if (!known || known.machineId !== req.machineId || !tokenMatches(token, known.tokenHash)) return null;
+      const seenAt = deps.clock.now();
+      const leaseSeconds = req.leaseSeconds ?? LEASE_SECONDS.default;
+      const leaseExpiresAt = new Date(seenAt.getTime() + leaseSeconds * 1000);
+      const renewed = await batcher.submit({
+        agentId: req.agentId,
+        machineId: req.machineId,
+        seenAt,
+        leaseExpiresAt,
+        leaseSeconds,
+      });
+      // Not complete: an endpoint was swept or taken over while this batch ran; the full path
+      // renews (and revives) what is left, at the cost of a second heartbeat event.
+      if (!renewed?.complete) return null;
+      return {
+        item: renewed.item,
+        endpoints: renewed.endpoints,
+        nextHeartbeatInSeconds: Math.max(1, Math.floor(leaseSeconds / 3)),
+      };
+    },
+  };
+}
+
 function allowedKeysOf(req: EnrollMachineAgentRequest): string[] {
   if (req.allowedProviderKeys === undefined && req.providerKeys === undefined) {
     return [...DEFAULT_ALLOWED_PROVIDER_KEYS];
@@ -168,6 +261,7 @@ function allowedKeysOf(req: EnrollMachineAgentRequest): string[] {
 
 export function createAgentService(deps: CoreDeps) {
   const { store } = deps;
+  const fast = createHeartbeatFastPath(deps);
   return {
     /** The token is returned here once; only its hash is stored, and no event carries it. */
     async enroll(machineId: string, req: EnrollMachineAgentRequest, caller: Caller): Promise<EnrolledMachineAgentView> {
@@ -210,6 +304,7 @@ export function createAgentService(deps: CoreDeps) {
      * Revoking a revoked agent changes nothing, so it writes no event.
      */
     async revoke(machineId: string, agentId: string, caller: Caller): Promise<MachineAgentView> {
+      fast.forget(agentId);
       return store.transaction(async (tx) => {
         await requireActiveMachine(tx, deps, machineId);
         const agent = await tx.agents.lock(agentId);
@@ -250,6 +345,8 @@ export function createAgentService(deps: CoreDeps) {
       // The agent acts for itself: its events carry its id as principal (context C3); the token,
       // not an owner, decides what it may touch (its own machine only).
       const asAgent = { actor: agentActor(req.agentId), ownerId: req.agentId, admin: false, kind: 'agent' as const };
+      const renewed = await runAs(asAgent, () => fast.tryRenew(req, token));
+      if (renewed) return renewed;
       const { probeDue, ...answer } = await runAs(asAgent, () =>
         store.transaction(async (tx) => {
           const agent = await authorizeHeartbeat(tx, deps, req, token);

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "RuntimeEndpoint_agentId_idx" ON "RuntimeEndpoint"("agentId");
