@@ -274,6 +274,16 @@ export interface GraphRepo {
   /** Reads a node and holds its row lock until the transaction ends. */
   lockNode(machineId: string, nodeId: string): Promise<GraphNodeView | null>;
   lockEdge(machineId: string, edgeId: string): Promise<GraphEdgeView | null>;
+  /**
+   * Reads the named nodes of the machine and holds their row locks until the transaction ends
+   * (taken in id order, so two bulk moves cannot deadlock). Unknown ids are absent from the answer.
+   */
+  lockNodes(machineId: string, nodeIds: readonly string[]): Promise<GraphNodeView[]>;
+  /**
+   * Moves nodes in one set-based statement, +1 on each one's version; answers the moved nodes.
+   * The caller holds their locks (`lockNodes`).
+   */
+  moveNodes(machineId: string, moves: readonly { nodeId: string; x: number; y: number }[]): Promise<GraphNodeView[]>;
   /** Serialises additions to one machine's graph for the rest of the transaction. */
   lockGraph(machineId: string): Promise<void>;
   counts(machineId: string): Promise<{ nodes: number; edges: number }>;

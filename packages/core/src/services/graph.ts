@@ -180,21 +180,37 @@ export function createGraphService(deps: CoreDeps) {
       });
     },
 
-    /** Moves many nodes in one transaction (auto-layout); one `graph.node.updated` per moved node. */
+    /**
+     * Moves many nodes in one transaction (auto-layout), set-based: one lock statement, one
+     * UPDATE, one read, one multi-row audit insert, whatever the number of nodes (docs/concurrency.md
+     * "Graph"). Each moved node gets +1 on its version and its own `graph.node.updated` event; a node
+     * already at its position is answered as it is, unchanged and unaudited. A node named twice
+     * moves to its last position; the answer lists each node once, in the order first named.
+     */
     moveNodes(machineId: string, req: MoveGraphNodesRequest, caller: Caller): Promise<GraphNodeView[]> {
-      return write(machineId, caller, async (tx, audit) => {
-        const moved: GraphNodeView[] = [];
-        for (const { nodeId, x, y } of req.positions) {
-          const current = await lockNode(tx, machineId, nodeId);
-          if (current.position.x === x && current.position.y === y) {
-            moved.push(current);
-            continue;
-          }
-          const node = await tx.graph.updateNode(nodeId, { position: { x, y } });
-          await audit(nodeEvent('graph.node.updated', node, { changed: ['position'] }));
-          moved.push(node);
-        }
-        return moved;
+      return write(machineId, caller, async (tx) => {
+        const wanted = new Map<string, { nodeId: string; x: number; y: number }>();
+        for (const p of req.positions) wanted.set(p.nodeId, p);
+        const current = new Map((await tx.graph.lockNodes(machineId, [...wanted.keys()])).map((n) => [n.id, n]));
+        const missing = [...wanted.keys()].find((id) => !current.has(id));
+        if (missing) throw notFound('graph node', missing);
+        const moves = [...wanted.values()].filter((p) => {
+          const node = current.get(p.nodeId);
+          return node && (node.position.x !== p.x || node.position.y !== p.y);
+        });
+        const moved = new Map((await tx.graph.moveNodes(machineId, moves)).map((n) => [n.id, n]));
+        await tx.audit.recordMany(
+          moves.flatMap((p) => {
+            const node = moved.get(p.nodeId);
+            return node
+              ? [{ actor: caller.actor, ...nodeEvent('graph.node.updated', node, { changed: ['position'] }) }]
+              : [];
+          }),
+        );
+        return [...wanted.keys()].flatMap((id) => {
+          const node = moved.get(id) ?? current.get(id);
+          return node ? [node] : [];
+        });
       });
     },
 

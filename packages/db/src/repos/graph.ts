@@ -59,6 +59,26 @@ export function graphRepo(db: Tx): GraphRepo {
       const row = await db.graphEdge.findFirst({ where: { id: edgeId, machineId } });
       return row ? edgeView(row) : null;
     },
+    // Bulk moves (auto-layout) are set-based (docs/concurrency.md "Graph"): one locking read in id
+    // order and one UPDATE … FROM unnest … RETURNING, whatever the number of nodes.
+    async lockNodes(machineId, nodeIds) {
+      if (!nodeIds.length) return [];
+      const rows = await db.$queryRaw<GraphNode[]>`
+        SELECT * FROM "GraphNode" WHERE "machineId" = ${machineId} AND "id" = ANY(${nodeIds}::text[])
+        ORDER BY "id" FOR UPDATE`;
+      return rows.map(nodeView);
+    },
+    async moveNodes(machineId, moves) {
+      if (!moves.length) return [];
+      const ids = moves.map((m) => m.nodeId);
+      const rows = await db.$queryRaw<GraphNode[]>`
+        UPDATE "GraphNode" AS n
+        SET "positionX" = v.x, "positionY" = v.y, "version" = n."version" + 1, "updatedAt" = now()
+        FROM unnest(${ids}::text[], ${moves.map((m) => m.x)}::float8[], ${moves.map((m) => m.y)}::float8[]) AS v(id, x, y)
+        WHERE n."id" = v.id AND n."machineId" = ${machineId}
+        RETURNING n.*`;
+      return rows.map(nodeView);
+    },
     async lockGraph(machineId) {
       // One transaction at a time may add to a machine's graph, so the size limit holds exactly.
       await db.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`graph:${machineId}`}))::text AS locked`;
