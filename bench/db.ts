@@ -77,3 +77,56 @@ export async function timeMs(fn: () => Promise<unknown>): Promise<number> {
 }
 
 export const fmt = (n: number) => n.toFixed(2);
+
+export interface Load {
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+  samples: number;
+}
+
+/**
+ * Drives one HTTP request with autocannon and reports exact latencies (autocannon's histogram
+ * keeps whole milliseconds; the `response` event gives each one as measured).
+ */
+export async function drive(opts: {
+  url: string;
+  method?: 'GET' | 'POST' | 'PATCH';
+  body?: string;
+  connections?: number;
+  amount: number;
+}): Promise<Load> {
+  const { default: autocannon } = await import('autocannon');
+  const samples: number[] = [];
+  let errors = 0;
+  let done: (r: { errors: number; timeouts: number; requests: { average: number } }) => void = () => undefined;
+  let failed: (e: unknown) => void = () => undefined;
+  const finished = new Promise<{ errors: number; timeouts: number; requests: { average: number } }>((res, rej) => {
+    done = res;
+    failed = rej;
+  });
+  const instance = autocannon(
+    {
+      url: opts.url,
+      method: opts.method ?? 'GET',
+      connections: opts.connections ?? 1,
+      amount: opts.amount,
+      ...(opts.body !== undefined && { body: opts.body, headers: { 'content-type': 'application/json' } }),
+    },
+    (err, r) => (err ? failed(err) : done(r)),
+  );
+  instance.on('response', (_client, status, _bytes, ms) => {
+    if (status >= 200 && status < 300) samples.push(ms);
+    else errors += 1;
+  });
+  const result = await finished;
+  errors += result.errors + result.timeouts;
+  return {
+    p50: quantile(samples, 0.5),
+    p99: quantile(samples, 0.99),
+    rps: result.requests.average,
+    errors,
+    samples: samples.length,
+  };
+}

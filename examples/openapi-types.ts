@@ -861,6 +861,7 @@ export interface components {
       resolution: components['schemas']['TaskResolution'];
       candidates: components['schemas']['Candidate'][];
       excluded: components['schemas']['ExcludedService'][];
+      excludedTotal: number;
     };
     /** @enum {string} */
     EdgeType:
@@ -1228,6 +1229,7 @@ export interface components {
       resolution: components['schemas']['TaskResolution'];
       candidates: components['schemas']['Candidate'][];
       excluded: components['schemas']['ExcludedService'][];
+      excludedTotal: number;
     };
     RouteRecord: {
       id: string;

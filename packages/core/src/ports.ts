@@ -2,6 +2,7 @@
  * What the domain needs from storage. `packages/db` implements these over Prisma; every method
  * returns views (never rows), so secrets cannot leak through a service.
  */
+import type { FilteredServices, ServiceFilter } from './engine/prefilter.ts';
 import type {
   AuditEventView,
   EndpointAuthType,
@@ -165,6 +166,11 @@ export interface CatalogueRepo {
     executionMode?: ExecutionMode | undefined;
   }): Promise<CatalogServiceView[]>;
   getService(id: string): Promise<CatalogServiceView | null>;
+  /**
+   * Discovery's database step (engine/prefilter.ts): the services of the filter's type that pass
+   * it, and the first `failedLimit` that do not, with their count.
+   */
+  filterServices(filter: ServiceFilter, failedLimit: number): Promise<FilteredServices>;
   upsertService(
     id: string,
     input: UpsertServiceRequest & { providerId: string; providerLabel: string; metadata: Record<string, unknown> },
