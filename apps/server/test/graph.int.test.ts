@@ -405,4 +405,29 @@ describeEachDb('graph bulk moves (our addition for auto-layout)', (get) => {
       2, 3, 4, 5, 6,
     ]);
   });
+
+  it('GET graph (JSON built in the database) answers the same view as tRPC, field for field', async () => {
+    const t = get();
+    const m = await machine(t);
+    const a = await node(t, m, {
+      refId: 'ref-1',
+      position: { x: 0.1, y: -2500.75 },
+      data: { s: 'é "q"', n: [1, 'two', { k: true }] },
+    });
+    const b = await node(t, m, { type: 'machine', title: 'B' });
+    await edge(t, m, a.id, b.id, { label: 'L', data: { w: 1.5 } });
+    await edge(t, m, b.id, a.id);
+    const res = await t.inject({ url: base(m) });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const rest = json<GraphView>(res);
+    const trpc = await t.trpc.graph.get({ machineId: m });
+    expect(rest).toEqual(trpc);
+    // Same keys in the same order, `label` absent (not null) when unset.
+    expect(rest.nodes.map((n) => Object.keys(n))).toEqual(trpc.nodes.map((n) => Object.keys(n)));
+    expect(rest.edges.map((e) => Object.keys(e))).toEqual(trpc.edges.map((e) => Object.keys(e)));
+    expect('label' in (rest.edges[1] ?? {})).toBe(false);
+    const empty = await machine(t);
+    expect(json(await t.inject({ url: base(empty) }))).toEqual({ nodes: [], edges: [] });
+  });
 });

@@ -276,6 +276,8 @@ export interface AgentRepo {
 
 export interface GraphRepo {
   getGraph(machineId: string): Promise<{ nodes: GraphNodeView[]; edges: GraphEdgeView[] }>;
+  /** The same view as JSON text, built by the database (large graphs over REST). */
+  getGraphJson(machineId: string): Promise<string>;
   getNode(machineId: string, nodeId: string): Promise<GraphNodeView | null>;
   /** Reads a node and holds its row lock until the transaction ends. */
   lockNode(machineId: string, nodeId: string): Promise<GraphNodeView | null>;

@@ -15,6 +15,7 @@ import type { Caller, CoreDeps } from '../deps.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import { changedKeys, shallowMerge } from '../lib/views.ts';
 import type { AuditInput, Repos } from '../ports.ts';
+import { RawJson } from '../lib/raw-json.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 
 type Audit = Omit<AuditInput, 'actor'>;
@@ -140,6 +141,12 @@ export function createGraphService(deps: CoreDeps) {
     async get(machineId: string, opts: Inspect = {}): Promise<GraphView> {
       await requireActiveMachine(store, deps, machineId, opts);
       return store.graph.getGraph(machineId);
+    },
+
+    /** `get` as JSON text built by the database: REST sends it as it is (docs/database.md). */
+    async getJson(machineId: string, opts: Inspect = {}): Promise<RawJson> {
+      await requireActiveMachine(store, deps, machineId, opts);
+      return new RawJson(await store.graph.getGraphJson(machineId));
     },
 
     createNode(machineId: string, req: CreateGraphNodeRequest, caller: Caller): Promise<GraphNodeView> {
