@@ -1,25 +1,35 @@
 /**
- * `pnpm bench [name]`: every benchmark prints ratios against a baseline measured in this same
- * process or run. With a name, only that one runs; without, all of them, in this order.
+ * `pnpm bench [name]`: one benchmark by name, or every one in turn. Each measures its baseline in
+ * the same run and prints `RESULT <name> key=value …` as its last line.
  */
+import { benchAudit } from './audit.bench.ts';
 import { benchDiscovery } from './discovery.bench.ts';
 import { benchGraphPan } from './graph-pan.bench.ts';
+import { benchGraphRead } from './graph-read.bench.ts';
 import { benchHeartbeat } from './heartbeat.bench.ts';
+import { benchLifecycle } from './lifecycle.bench.ts';
+import { benchMoveNodes } from './move-nodes.bench.ts';
 import { benchStore } from './store.bench.ts';
+import { benchSweep } from './sweep.bench.ts';
 
-const benches: Record<string, () => Promise<void>> = {
+const BENCHES: Record<string, () => Promise<void>> = {
   discovery: benchDiscovery,
   store: benchStore,
   'graph-pan': benchGraphPan,
+  graph: benchGraphRead,
+  'move-nodes': benchMoveNodes,
+  audit: benchAudit,
+  sweep: benchSweep,
+  lifecycle: benchLifecycle,
   heartbeat: benchHeartbeat,
 };
 
 const name = process.argv[2];
-if (name !== undefined && !(name in benches)) {
-  console.error(`unknown benchmark ${name}; one of: ${Object.keys(benches).join(', ')}`);
+if (name && !BENCHES[name]) {
+  console.error(`unknown benchmark ${name}; one of: ${Object.keys(BENCHES).join(', ')}`);
   process.exit(2);
 }
-for (const [key, bench] of Object.entries(benches)) {
-  if (name === undefined || key === name) await bench();
+for (const [key, run] of Object.entries(BENCHES)) {
+  if (!name || key === name) await run();
 }
 process.exit(0);

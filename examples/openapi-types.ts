@@ -881,6 +881,7 @@ export interface components {
       resolution: components['schemas']['TaskResolution'];
       candidates: components['schemas']['Candidate'][];
       excluded: components['schemas']['ExcludedService'][];
+      excludedTotal: number;
     };
     /** @enum {string} */
     EdgeType:
@@ -1248,6 +1249,7 @@ export interface components {
       resolution: components['schemas']['TaskResolution'];
       candidates: components['schemas']['Candidate'][];
       excluded: components['schemas']['ExcludedService'][];
+      excludedTotal: number;
     };
     RouteRecord: {
       id: string;

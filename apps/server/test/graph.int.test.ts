@@ -322,4 +322,112 @@ describeEachDb('graph bulk moves (our addition for auto-layout)', (get) => {
     const moved = await t.trpc.graph.moveNodes({ machineId: m, positions: [{ nodeId: b.id, x: 7, y: 8 }] });
     expect(moved.items[0]?.position).toEqual({ x: 7, y: 8 });
   });
+
+  it('is set-based yet keeps per-node versions and events: moved nodes +1 and audited, still nodes untouched', async () => {
+    const t = get();
+    const m = await machine(t);
+    const a = await node(t, m, { position: { x: 1, y: 1 } });
+    const b = await node(t, m, { position: { x: 2, y: 2 } });
+    const c = await node(t, m, { position: { x: 3, y: 3 } });
+    const moved = await t.trpc.graph.moveNodes({
+      machineId: m,
+      positions: [
+        { nodeId: c.id, x: 30, y: 30 },
+        { nodeId: b.id, x: 2, y: 2 },
+        { nodeId: a.id, x: 10, y: 10 },
+        { nodeId: a.id, x: 11, y: 11 },
+      ],
+    });
+    // One answer per node, in the order first named; a node named twice ends at its last position.
+    expect(moved.items.map((n) => [n.id, n.position, n.version])).toEqual([
+      [c.id, { x: 30, y: 30 }, 2],
+      [b.id, { x: 2, y: 2 }, 1],
+      [a.id, { x: 11, y: 11 }, 2],
+    ]);
+    for (const [n, count] of [
+      [a, 1],
+      [b, 0],
+      [c, 1],
+    ] as const) {
+      const events = await t.trpc.audit.list({ type: 'graph.node.updated', resourceId: n.id });
+      expect(events.items).toHaveLength(count);
+      if (count)
+        expect(events.items[0]?.payload).toMatchObject({ changed: ['position'], node: { id: n.id, version: 2 } });
+    }
+    // The move bumped the version, so a write that read the node before it is stale.
+    const stale = await t.inject({
+      method: 'PATCH',
+      url: `${base(m)}/nodes/${a.id}`,
+      headers: { 'if-match': '1' },
+      payload: { title: 'late' },
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(json<ErrorBody>(stale).error.code).toBe('VERSION_CONFLICT');
+  });
+
+  it('moves nothing when one named node is missing (404, no event, no version bump)', async () => {
+    const t = get();
+    const m = await machine(t);
+    const a = await node(t, m);
+    const res = await t.inject({
+      method: 'PATCH',
+      url: `${base(m)}/nodes`,
+      payload: {
+        positions: [
+          { nodeId: a.id, x: 5, y: 5 },
+          { nodeId: 'no-such-node', x: 1, y: 1 },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(404);
+    const graph = json<GraphView>(await t.inject({ url: base(m) }));
+    expect(graph.nodes[0]).toMatchObject({ id: a.id, position: { x: 0, y: 0 }, version: 1 });
+    expect((await t.trpc.audit.list({ type: 'graph.node.updated', resourceId: a.id })).items).toHaveLength(0);
+  });
+
+  it('serialises concurrent bulk moves of the same nodes: every move is one version', async () => {
+    const t = get();
+    const m = await machine(t);
+    const nodes = await Promise.all(Array.from({ length: 20 }, () => node(t, m)));
+    await Promise.all(
+      Array.from({ length: 5 }, (_, k) =>
+        t.trpc.graph.moveNodes({
+          machineId: m,
+          // Opposite orders: the locks are taken in id order, so these cannot deadlock.
+          positions: (k % 2 ? [...nodes].reverse() : nodes).map((n, i) => ({ nodeId: n.id, x: 100 * k + i, y: k + 1 })),
+        }),
+      ),
+    );
+    const graph = json<GraphView>(await t.inject({ url: base(m) }));
+    for (const n of graph.nodes) expect(n.version).toBe(6);
+    const events = await t.trpc.audit.list({ type: 'graph.node.updated', resourceId: nodes[0]?.id ?? '' });
+    expect(events.items.map((e) => (e.payload as { node: GraphNodeView }).node.version).sort()).toEqual([
+      2, 3, 4, 5, 6,
+    ]);
+  });
+
+  it('GET graph (JSON built in the database) answers the same view as tRPC, field for field', async () => {
+    const t = get();
+    const m = await machine(t);
+    const a = await node(t, m, {
+      refId: 'ref-1',
+      position: { x: 0.1, y: -2500.75 },
+      data: { s: 'é "q"', n: [1, 'two', { k: true }] },
+    });
+    const b = await node(t, m, { type: 'machine', title: 'B' });
+    await edge(t, m, a.id, b.id, { label: 'L', data: { w: 1.5 } });
+    await edge(t, m, b.id, a.id);
+    const res = await t.inject({ url: base(m) });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const rest = json<GraphView>(res);
+    const trpc = await t.trpc.graph.get({ machineId: m });
+    expect(rest).toEqual(trpc);
+    // Same keys in the same order, `label` absent (not null) when unset.
+    expect(rest.nodes.map((n) => Object.keys(n))).toEqual(trpc.nodes.map((n) => Object.keys(n)));
+    expect(rest.edges.map((e) => Object.keys(e))).toEqual(trpc.edges.map((e) => Object.keys(e)));
+    expect('label' in (rest.edges[1] ?? {})).toBe(false);
+    const empty = await machine(t);
+    expect(json(await t.inject({ url: base(empty) }))).toEqual({ nodes: [], edges: [] });
+  });
 });

@@ -123,12 +123,19 @@ export const zTaskResolution = z.discriminatedUnion('kind', [
 ]);
 export type TaskResolution = z.infer<typeof zTaskResolution>;
 
+/**
+ * Our addition: `excluded` lists the first 50 excluded services by id; this counts them all, so
+ * the answer does not grow with the catalogue (docs/api.md "Discovery at catalogue scale").
+ */
+const zExcludedTotal = z.number().int().min(0);
+
 export const zDiscoverTaskResponse = z.object({
   taskId: z.string(),
   machineId: z.string(),
   resolution: zTaskResolution,
   candidates: z.array(zCandidate),
   excluded: z.array(zExcludedService),
+  excludedTotal: zExcludedTotal,
 });
 export type DiscoverTaskResponse = z.infer<typeof zDiscoverTaskResponse>;
 
@@ -222,6 +229,7 @@ export const zResolveTaskResponse = z.object({
   resolution: zTaskResolution,
   candidates: z.array(zCandidate),
   excluded: z.array(zExcludedService),
+  excludedTotal: zExcludedTotal,
 });
 export type ResolveTaskResponse = z.infer<typeof zResolveTaskResponse>;
 

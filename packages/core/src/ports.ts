@@ -2,6 +2,7 @@
  * What the domain needs from storage. `packages/db` implements these over Prisma; every method
  * returns views (never rows), so secrets cannot leak through a service.
  */
+import type { FilteredServices, ServiceFilter } from './engine/prefilter.ts';
 import type {
   AuditEventView,
   EndpointAuthType,
@@ -165,6 +166,11 @@ export interface CatalogueRepo {
     executionMode?: ExecutionMode | undefined;
   }): Promise<CatalogServiceView[]>;
   getService(id: string): Promise<CatalogServiceView | null>;
+  /**
+   * Discovery's database step (engine/prefilter.ts): the services of the filter's type that pass
+   * it, and the first `failedLimit` that do not, with their count.
+   */
+  filterServices(filter: ServiceFilter, failedLimit: number): Promise<FilteredServices>;
   upsertService(
     id: string,
     input: UpsertServiceRequest & { providerId: string; providerLabel: string; metadata: Record<string, unknown> },
@@ -270,10 +276,22 @@ export interface AgentRepo {
 
 export interface GraphRepo {
   getGraph(machineId: string): Promise<{ nodes: GraphNodeView[]; edges: GraphEdgeView[] }>;
+  /** The same view as JSON text, built by the database (large graphs over REST). */
+  getGraphJson(machineId: string): Promise<string>;
   getNode(machineId: string, nodeId: string): Promise<GraphNodeView | null>;
   /** Reads a node and holds its row lock until the transaction ends. */
   lockNode(machineId: string, nodeId: string): Promise<GraphNodeView | null>;
   lockEdge(machineId: string, edgeId: string): Promise<GraphEdgeView | null>;
+  /**
+   * Reads the named nodes of the machine and holds their row locks until the transaction ends
+   * (taken in id order, so two bulk moves cannot deadlock). Unknown ids are absent from the answer.
+   */
+  lockNodes(machineId: string, nodeIds: readonly string[]): Promise<GraphNodeView[]>;
+  /**
+   * Moves nodes in one set-based statement, +1 on each one's version; answers the moved nodes.
+   * The caller holds their locks (`lockNodes`).
+   */
+  moveNodes(machineId: string, moves: readonly { nodeId: string; x: number; y: number }[]): Promise<GraphNodeView[]>;
   /** Serialises additions to one machine's graph for the rest of the transaction. */
   lockGraph(machineId: string): Promise<void>;
   counts(machineId: string): Promise<{ nodes: number; edges: number }>;

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ERROR_TABLE, zodIssuesToFields } from '@mm/contracts';
 import type { ErrorBody, ErrorCode } from '@mm/contracts';
-import { AppError, runAs, toAppError } from '@mm/core';
+import { AppError, RawJson, runAs, toAppError } from '@mm/core';
 import type { Caller, Services } from '@mm/core';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -207,6 +207,7 @@ export function restPlugin(opts: RestOptions) {
           // The agent heartbeat authenticates itself and sets its own scope (docs/trust.md).
           const result = await (def.auth === 'agent' ? handle() : runAs(caller, handle));
           if (isWithStatus(result)) return reply.code(result.status).send(result.body);
+          if (result instanceof RawJson) return reply.code(def.status).type('application/json').send(result.text);
           if (def.status === 204) return reply.code(204).send();
           return reply.code(def.status).send(result);
         },

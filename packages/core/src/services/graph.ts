@@ -15,6 +15,7 @@ import type { Caller, CoreDeps } from '../deps.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import { changedKeys, shallowMerge } from '../lib/views.ts';
 import type { AuditInput, Repos } from '../ports.ts';
+import { RawJson } from '../lib/raw-json.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 
 type Audit = Omit<AuditInput, 'actor'>;
@@ -142,6 +143,12 @@ export function createGraphService(deps: CoreDeps) {
       return store.graph.getGraph(machineId);
     },
 
+    /** `get` as JSON text built by the database: REST sends it as it is (docs/database.md). */
+    async getJson(machineId: string, opts: Inspect = {}): Promise<RawJson> {
+      await requireActiveMachine(store, deps, machineId, opts);
+      return new RawJson(await store.graph.getGraphJson(machineId));
+    },
+
     createNode(machineId: string, req: CreateGraphNodeRequest, caller: Caller): Promise<GraphNodeView> {
       return write(machineId, caller, async (tx, audit) => {
         await assertRoom(tx, machineId, maxNodes, 'node');
@@ -180,21 +187,37 @@ export function createGraphService(deps: CoreDeps) {
       });
     },
 
-    /** Moves many nodes in one transaction (auto-layout); one `graph.node.updated` per moved node. */
+    /**
+     * Moves many nodes in one transaction (auto-layout), set-based: one lock statement, one
+     * UPDATE, one read, one multi-row audit insert, whatever the number of nodes (docs/concurrency.md
+     * "Graph"). Each moved node gets +1 on its version and its own `graph.node.updated` event; a node
+     * already at its position is answered as it is, unchanged and unaudited. A node named twice
+     * moves to its last position; the answer lists each node once, in the order first named.
+     */
     moveNodes(machineId: string, req: MoveGraphNodesRequest, caller: Caller): Promise<GraphNodeView[]> {
-      return write(machineId, caller, async (tx, audit) => {
-        const moved: GraphNodeView[] = [];
-        for (const { nodeId, x, y } of req.positions) {
-          const current = await lockNode(tx, machineId, nodeId);
-          if (current.position.x === x && current.position.y === y) {
-            moved.push(current);
-            continue;
-          }
-          const node = await tx.graph.updateNode(nodeId, { position: { x, y } });
-          await audit(nodeEvent('graph.node.updated', node, { changed: ['position'] }));
-          moved.push(node);
-        }
-        return moved;
+      return write(machineId, caller, async (tx) => {
+        const wanted = new Map<string, { nodeId: string; x: number; y: number }>();
+        for (const p of req.positions) wanted.set(p.nodeId, p);
+        const current = new Map((await tx.graph.lockNodes(machineId, [...wanted.keys()])).map((n) => [n.id, n]));
+        const missing = [...wanted.keys()].find((id) => !current.has(id));
+        if (missing) throw notFound('graph node', missing);
+        const moves = [...wanted.values()].filter((p) => {
+          const node = current.get(p.nodeId);
+          return node && (node.position.x !== p.x || node.position.y !== p.y);
+        });
+        const moved = new Map((await tx.graph.moveNodes(machineId, moves)).map((n) => [n.id, n]));
+        await tx.audit.recordMany(
+          moves.flatMap((p) => {
+            const node = moved.get(p.nodeId);
+            return node
+              ? [{ actor: caller.actor, ...nodeEvent('graph.node.updated', node, { changed: ['position'] }) }]
+              : [];
+          }),
+        );
+        return [...wanted.keys()].flatMap((id) => {
+          const node = moved.get(id) ?? current.get(id);
+          return node ? [node] : [];
+        });
       });
     },
 

@@ -14,7 +14,8 @@ import type { Inspect } from '@mm/contracts';
 import { MAX_CANDIDATES, TASK_ACTIONS, taskAllows } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
 import { SYSTEM_ACTOR, toPage } from '../deps.ts';
-import { discover, fallbackChainOf } from '../engine/discovery.ts';
+import { discoverFiltered, EXCLUDED_LISTED, fallbackChainOf } from '../engine/discovery.ts';
+import { serviceFilterOf } from '../engine/prefilter.ts';
 import type { DiscoveryResult } from '../engine/discovery.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import type { Repos } from '../ports.ts';
@@ -113,21 +114,20 @@ export function createTaskService(deps: TaskServiceDeps) {
         requireNativeExecution: overrides.requireNativeExecution,
       }),
     };
-    const [services, endpoints, policies] = await Promise.all([
-      repos.catalogue.listServices({ serviceType: task.serviceType }),
+    const [endpoints, policies] = await Promise.all([
       repos.endpoints.listAll(machine.id),
       repos.policies.getMany(machine.policyIds),
     ]);
-    return discover(
-      services,
-      {
-        task: { serviceType: task.serviceType, operation: task.operation, constraints },
-        endpoints: new Map(endpoints.map((e) => [e.providerKey, e])),
-        policies,
-        now: clock.now(),
-      },
-      overrides.maxCandidates ?? task.discovery.maxCandidates,
-    );
+    const input = {
+      task: { serviceType: task.serviceType, operation: task.operation, constraints },
+      endpoints: new Map(endpoints.map((e) => [e.providerKey, e])),
+      policies,
+      now: clock.now(),
+    };
+    // Filtered in the database, scored here (engine/prefilter.ts, docs/api.md "Discovery at
+    // catalogue scale"): the work and the answer stay bounded as the catalogue grows.
+    const filtered = await repos.catalogue.filterServices(serviceFilterOf(input), EXCLUDED_LISTED);
+    return discoverFiltered(filtered, input, overrides.maxCandidates ?? task.discovery.maxCandidates);
   }
 
   return {
@@ -161,6 +161,7 @@ export function createTaskService(deps: TaskServiceDeps) {
             resolution: result.resolution.kind,
             candidates: result.candidates.map((c) => ({ serviceId: c.service.id, score: c.score })),
             excluded: result.excluded.map((e) => e.serviceId),
+            excludedTotal: result.excludedTotal,
           },
         });
         return { taskId: task.id, machineId, ...result };
@@ -184,6 +185,7 @@ export function createTaskService(deps: TaskServiceDeps) {
           throw new AppError('NO_ROUTE_AVAILABLE', resolution.reason, {
             resolution,
             excluded: result.excluded,
+            excludedTotal: result.excludedTotal,
           });
         }
         const { candidate } = resolution;

@@ -1,5 +1,5 @@
 import type { CatalogServiceView, SkillView } from '@mm/contracts';
-import type { CatalogueRepo } from '@mm/core';
+import type { CatalogueRepo, ServiceFilter } from '@mm/core';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { MarketService, Skill } from '../generated/prisma/client.ts';
 import { asRecord } from './paging.ts';
@@ -49,6 +49,36 @@ export function serviceView(row: MarketService): CatalogServiceView {
   };
 }
 
+/**
+ * engine/prefilter.ts as SQL: true for a service that passes every rule of the filter. Price rules
+ * read `pricing` the way scoring.ts does: only `fixed` pricing with a numeric `amount` has a price.
+ */
+function passes(f: ServiceFilter): Prisma.Sql {
+  const price = Prisma.sql`coalesce("pricing"->>'mode' = 'fixed' AND jsonb_typeof("pricing"->'amount') = 'number', false)`;
+  const amount = Prisma.sql`("pricing"->>'amount')::float8`;
+  const rules: Prisma.Sql[] = [Prisma.sql`"integrationStatus" <> 'planned'`];
+  if (f.operation) {
+    rules.push(Prisma.sql`(cardinality("operations") = 0 OR ${f.operation} = ANY("operations"))`);
+  }
+  if (f.nativeOnly) rules.push(Prisma.sql`"executionMode" <> 'external-handoff'`);
+  if (f.regions) rules.push(Prisma.sql`"region" = ANY(${f.regions}::text[])`);
+  if (f.capabilities.length) rules.push(Prisma.sql`"capabilities" @> ${f.capabilities}::text[]`);
+  if (f.budget !== null) rules.push(Prisma.sql`NOT (${price} AND ${amount} > ${f.budget}::float8)`);
+  if (f.deniedSkillKeys.length) rules.push(Prisma.sql`"skillKey" <> ALL(${f.deniedSkillKeys}::text[])`);
+  for (const allowed of f.allowedSkillKeys) rules.push(Prisma.sql`"skillKey" = ANY(${allowed}::text[])`);
+  for (const regions of f.policyRegions) {
+    rules.push(Prisma.sql`("region" = 'global' OR "region" = ANY(${regions}::text[]))`);
+  }
+  for (const cap of f.budgetCaps) {
+    rules.push(Prisma.sql`NOT (${price} AND (
+      (coalesce("pricing"->>'currency', '') <> '' AND "pricing"->>'currency' <> ${cap.currency})
+      OR ${amount} > ${cap.amount}::float8))`);
+  }
+  rules.push(Prisma.sql`("executionMode" <> 'native' OR "providerKey" = ANY(${f.usableProviderKeys}::text[]))`);
+  // A NULL anywhere must not drop a row from both sets: the whole test is true or false.
+  return Prisma.sql`coalesce((${Prisma.join(rules, ' AND ')}), false)`;
+}
+
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 
 export function catalogueRepo(db: Tx): CatalogueRepo {
@@ -75,6 +105,24 @@ export function catalogueRepo(db: Tx): CatalogueRepo {
         orderBy: { id: 'asc' },
       });
       return rows.map(serviceView);
+    },
+    // Discovery filters in SQL and scores only what passes (docs/api.md "Discovery at catalogue
+    // scale"): three statements over the serviceType index, whatever the catalogue's size.
+    async filterServices(filter, failedLimit) {
+      const ok = passes(filter);
+      const passed = await db.$queryRaw<MarketService[]>`
+        SELECT * FROM "MarketService" WHERE "serviceType" = ${filter.serviceType} AND ${ok} ORDER BY "id" COLLATE "C"`;
+      // The count apart from the rows: a window count would carry every failing row to the sort.
+      const failed = await db.$queryRaw<MarketService[]>`
+        SELECT * FROM "MarketService"
+        WHERE "serviceType" = ${filter.serviceType} AND NOT (${ok}) ORDER BY "id" COLLATE "C" LIMIT ${failedLimit}`;
+      const [count] = await db.$queryRaw<{ total: bigint }[]>`
+        SELECT count(*) AS "total" FROM "MarketService" WHERE "serviceType" = ${filter.serviceType} AND NOT (${ok})`;
+      return {
+        passed: passed.map(serviceView),
+        failedFirst: failed.map(serviceView),
+        failedTotal: Number(count?.total ?? 0),
+      };
     },
     async getService(id) {
       const row = await db.marketService.findUnique({ where: { id } });

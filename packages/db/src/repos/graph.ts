@@ -37,8 +37,32 @@ export function edgeView(row: GraphEdge): GraphEdgeView {
 
 const json = (v: Record<string, unknown>) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonObject;
 
+const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const NODE_JSON = `json_build_object('id', n."id", 'machineId', n."machineId", 'type', n."type", 'refId', n."refId",
+  'title', n."title", 'status', n."status", 'position', json_build_object('x', n."positionX", 'y', n."positionY"),
+  'data', n."data", 'version', n."version", 'createdAt', ${ts('n."createdAt"')}, 'updatedAt', ${ts('n."updatedAt"')})`;
+const edgeJson = (label: boolean) => `json_build_object('id', e."id", 'machineId', e."machineId",
+  'sourceNodeId', e."sourceNodeId", 'targetNodeId', e."targetNodeId", 'type', e."type",
+  ${label ? `'label', e."label",` : ''} 'data', e."data", 'version', e."version",
+  'createdAt', ${ts('e."createdAt"')}, 'updatedAt', ${ts('e."updatedAt"')})`;
+/**
+ * The graph view (`nodeView`, `edgeView`: same fields, same order, `label` omitted when unset) as
+ * JSON text built by the database in one statement, so a large graph costs no per-row objects in
+ * Node (docs/database.md "JSON built in the database"). json, not jsonb: json keeps key order.
+ */
+const GRAPH_JSON = `SELECT '{"nodes":' || coalesce(
+    (SELECT json_agg(${NODE_JSON} ORDER BY n."seq") FROM "GraphNode" n WHERE n."machineId" = $1)::text, '[]')
+  || ',"edges":' || coalesce(
+    (SELECT json_agg(CASE WHEN e."label" IS NULL THEN ${edgeJson(false)} ELSE ${edgeJson(true)} END ORDER BY e."seq")
+     FROM "GraphEdge" e WHERE e."machineId" = $1)::text, '[]')
+  || '}' AS "body"`;
+
 export function graphRepo(db: Tx): GraphRepo {
   return {
+    async getGraphJson(machineId) {
+      const [row] = await db.$queryRawUnsafe<{ body: string }[]>(GRAPH_JSON, machineId);
+      return row?.body ?? '{"nodes":[],"edges":[]}';
+    },
     async getGraph(machineId) {
       const [nodes, edges] = await Promise.all([
         db.graphNode.findMany({ where: { machineId }, orderBy: { seq: 'asc' } }),
@@ -58,6 +82,26 @@ export function graphRepo(db: Tx): GraphRepo {
       await db.$queryRaw`SELECT 1 FROM "GraphEdge" WHERE "id" = ${edgeId} AND "machineId" = ${machineId} FOR UPDATE`;
       const row = await db.graphEdge.findFirst({ where: { id: edgeId, machineId } });
       return row ? edgeView(row) : null;
+    },
+    // Bulk moves (auto-layout) are set-based (docs/concurrency.md "Graph"): one locking read in id
+    // order and one UPDATE … FROM unnest … RETURNING, whatever the number of nodes.
+    async lockNodes(machineId, nodeIds) {
+      if (!nodeIds.length) return [];
+      const rows = await db.$queryRaw<GraphNode[]>`
+        SELECT * FROM "GraphNode" WHERE "machineId" = ${machineId} AND "id" = ANY(${nodeIds}::text[])
+        ORDER BY "id" FOR UPDATE`;
+      return rows.map(nodeView);
+    },
+    async moveNodes(machineId, moves) {
+      if (!moves.length) return [];
+      const ids = moves.map((m) => m.nodeId);
+      const rows = await db.$queryRaw<GraphNode[]>`
+        UPDATE "GraphNode" AS n
+        SET "positionX" = v.x, "positionY" = v.y, "version" = n."version" + 1, "updatedAt" = now()
+        FROM unnest(${ids}::text[], ${moves.map((m) => m.x)}::float8[], ${moves.map((m) => m.y)}::float8[]) AS v(id, x, y)
+        WHERE n."id" = v.id AND n."machineId" = ${machineId}
+        RETURNING n.*`;
+      return rows.map(nodeView);
     },
     async lockGraph(machineId) {
       // One transaction at a time may add to a machine's graph, so the size limit holds exactly.

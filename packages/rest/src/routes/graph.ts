@@ -30,7 +30,7 @@ export const graphRoutes = [
     response: zGraphView,
     errors: GUARD,
     query: zInspect,
-    handle: ({ services, params, query }) => services.graph.get(params.machineId, query),
+    handle: ({ services, params, query }) => services.graph.getJson(params.machineId, query),
   }),
   route({
     method: 'POST',

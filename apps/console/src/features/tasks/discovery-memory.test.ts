@@ -11,6 +11,7 @@ const result = {
   resolution: { kind: 'unavailable' as const, reason: 'nothing', candidates: [] },
   candidates: [],
   excluded: [{ serviceId: 's', skillKey: 'k', reasons: ['denied'] }],
+  excludedTotal: 1,
 };
 
 describe('discovery memory', () => {
