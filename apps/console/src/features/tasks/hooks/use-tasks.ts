@@ -1,11 +1,26 @@
 import { useToast } from '../../../components/ui/toast.tsx';
 import { trpc } from '../../../lib/trpc.ts';
+import { useMachineEvents } from '../../../lib/use-machine-events.ts';
 
+/** Tasks created, resolved or executed elsewhere (the API, another tab) arrive on the change feed. */
 export function useTasks(machineId: string) {
+  const utils = trpc.useUtils();
+  useMachineEvents(machineId, (e) => {
+    if (e.type.startsWith('task.') || e.type.startsWith('run.')) void utils.tasks.list.invalidate({ machineId });
+  });
   return trpc.tasks.list.useQuery({ machineId, limit: 200 });
 }
 
 export function useTask(machineId: string, taskId: string) {
+  const utils = trpc.useUtils();
+  useMachineEvents(machineId, (e) => {
+    if ((e.type.startsWith('task.') || e.type.startsWith('run.')) && e.resourceId === taskId) {
+      void utils.tasks.get.invalidate({ machineId, taskId });
+      void utils.tasks.listRoutes.invalidate({ machineId, taskId });
+      void utils.tasks.listOutcomes.invalidate({ machineId, taskId });
+      void utils.tasks.listRuns.invalidate({ machineId, taskId });
+    }
+  });
   return trpc.tasks.get.useQuery({ machineId, taskId });
 }
 
