@@ -11,7 +11,7 @@ export function useAgents(machineId: string) {
       void utils.agents.get.invalidate({ machineId });
     }
   });
-  return trpc.agents.list.useQuery({ machineId, limit: 500 }, { refetchInterval: 10_000 });
+  return trpc.agents.list.useQuery({ machineId, limit: 500, includeInactive: true }, { refetchInterval: 10_000 });
 }
 
 export function useEnrollAgent(machineId: string) {

@@ -12,7 +12,7 @@ export function useGraph(machineId: string) {
   useMachineEvents(machineId, (e) => {
     if (e.type.startsWith('graph.')) void utils.graph.get.invalidate({ machineId });
   });
-  return trpc.graph.get.useQuery({ machineId }, { staleTime: GRAPH_STALE_MS });
+  return trpc.graph.get.useQuery({ machineId, includeInactive: true }, { staleTime: GRAPH_STALE_MS });
 }
 
 /**
@@ -22,7 +22,7 @@ export function useGraph(machineId: string) {
 export function usePrefetchGraph(machineId: string, enabled: boolean) {
   const utils = trpc.useUtils();
   useEffect(() => {
-    if (enabled) void utils.graph.get.prefetch({ machineId }, { staleTime: GRAPH_STALE_MS });
+    if (enabled) void utils.graph.get.prefetch({ machineId, includeInactive: true }, { staleTime: GRAPH_STALE_MS });
   }, [utils, machineId, enabled]);
 }
 

@@ -15,7 +15,10 @@ export function useRuns(machineId: string, filters: RunFilters) {
   useMachineEvents(machineId, (e) => {
     if (e.type.startsWith('run.') || e.type.startsWith('task.')) void utils.tasks.listRuns.invalidate({ machineId });
   });
-  return trpc.tasks.listRuns.useQuery({ machineId, limit: 200, ...filters }, { refetchInterval: 10_000 });
+  return trpc.tasks.listRuns.useQuery(
+    { machineId, limit: 200, includeInactive: true, ...filters },
+    { refetchInterval: 10_000 },
+  );
 }
 
 export function useRun(runId: string) {

@@ -8,7 +8,7 @@ export function useTasks(machineId: string) {
   useMachineEvents(machineId, (e) => {
     if (e.type.startsWith('task.') || e.type.startsWith('run.')) void utils.tasks.list.invalidate({ machineId });
   });
-  return trpc.tasks.list.useQuery({ machineId, limit: 200 });
+  return trpc.tasks.list.useQuery({ machineId, limit: 200, includeInactive: true });
 }
 
 export function useTask(machineId: string, taskId: string) {
@@ -21,7 +21,7 @@ export function useTask(machineId: string, taskId: string) {
       void utils.tasks.listRuns.invalidate({ machineId, taskId });
     }
   });
-  return trpc.tasks.get.useQuery({ machineId, taskId });
+  return trpc.tasks.get.useQuery({ machineId, taskId, includeInactive: true });
 }
 
 export function useSkills() {
@@ -77,8 +77,14 @@ export function useExecuteTask(machineId: string, taskId: string) {
 
 /** What a task has already produced, so a reloaded driver shows its route, outcome and runs. */
 export function useTaskRecords(machineId: string, taskId: string, hasRoute: boolean, hasOutcome: boolean) {
-  const routes = trpc.tasks.listRoutes.useQuery({ machineId, taskId, limit: 50 }, { enabled: hasRoute });
-  const outcomes = trpc.tasks.listOutcomes.useQuery({ machineId, taskId, limit: 50 }, { enabled: hasOutcome });
-  const runs = trpc.tasks.listRuns.useQuery({ machineId, taskId, limit: 50 });
+  const routes = trpc.tasks.listRoutes.useQuery(
+    { machineId, taskId, limit: 50, includeInactive: true },
+    { enabled: hasRoute },
+  );
+  const outcomes = trpc.tasks.listOutcomes.useQuery(
+    { machineId, taskId, limit: 50, includeInactive: true },
+    { enabled: hasOutcome },
+  );
+  const runs = trpc.tasks.listRuns.useQuery({ machineId, taskId, limit: 50, includeInactive: true });
   return { routes, outcomes, runs };
 }
