@@ -68,6 +68,9 @@ export default defineConfig({
       MM_DATA_DIR: dataDir,
       MM_RUNTIME_TIMEOUT_MS: '3000',
       MM_LEASE_SWEEP_MS: '500',
+      // Probes every 500 ms (1 s timeout): live-pages.spec.ts watches a stopped runtime go degraded, then unreachable.
+      MM_PROBE_INTERVAL_MS: '500',
+      MM_PROBE_TIMEOUT_MS: '1000',
       LOG_LEVEL: 'warn',
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
     },

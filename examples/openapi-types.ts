@@ -696,6 +696,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who is calling: principal, administrator, whether an API key is required
+     * @description tRPC twin: `session.get`.
+     */
+    get: operations['session_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events': {
     parameters: {
       query?: never;
@@ -1339,6 +1359,11 @@ export interface components {
       | 'device.control'
       | 'machine.commerce'
       | 'network.partner-console';
+    SessionView: {
+      principal: string;
+      admin: boolean;
+      authRequired: boolean;
+    };
     SkillSummary: {
       key: string;
       providerKey: string;
@@ -9564,6 +9589,93 @@ export interface operations {
                 [key: string]: unknown;
               };
             };
+          };
+        };
+      };
+      /** @description Unauthorized: API_KEY_REQUIRED, API_KEY_INVALID */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'API_KEY_REQUIRED' | 'API_KEY_INVALID';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Internal Server Error: INTERNAL_ERROR */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'INTERNAL_ERROR';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying (with DATABASE_UNAVAILABLE) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              /** @enum {string} */
+              code: 'DATABASE_UNAVAILABLE';
+              message: string;
+              details?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Any other error, in the same envelope (405, 408, 429, 431…) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  session_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            item: components['schemas']['SessionView'];
           };
         };
       };

@@ -255,8 +255,12 @@ describeEachDb('http surface', (get) => {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
     }>(res);
     expect(doc.openapi).toMatch(/^3\./);
-    // `/health` lives at the host root and is documented beside the route table (docs/api.md "OpenAPI document").
-    const expected = new Map<string, Set<string>>([['/health', new Set(['get'])]]);
+    // `/health` lives at the host root and the change feed streams: both are documented beside the
+    // route table (docs/api.md "OpenAPI document").
+    const expected = new Map<string, Set<string>>([
+      ['/health', new Set(['get'])],
+      ['/api/v1/events', new Set(['get'])],
+    ]);
     for (const r of routeTable) {
       const p = `/api/v1${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`;
       if (!expected.has(p)) expected.set(p, new Set());

@@ -7,12 +7,13 @@ import { identityRouter } from './routers/identity.ts';
 import { machinesRouter } from './routers/machines.ts';
 import { policiesRouter } from './routers/policies.ts';
 import { runtimeEndpointsRouter } from './routers/runtime-endpoints.ts';
+import { sessionRouter } from './routers/session.ts';
 import { tasksRouter } from './routers/tasks.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 /**
  * Procedures: machines.*, identity.*, catalogue.*, runtimeEndpoints.*, agents.*, graph.*, policies.*, audit.*,
- * tasks.* (which also holds routes, outcomes and runs), and the subscription events.onMachine.
+ * tasks.* (which also holds routes, outcomes and runs), session.get, and the subscription events.onMachine.
  */
 export const appRouter = router({
   machines: machinesRouter,
@@ -25,6 +26,7 @@ export const appRouter = router({
   tasks: tasksRouter,
   audit: auditRouter,
   events: eventsRouter,
+  session: sessionRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -29,6 +29,7 @@ import {
   zUpdateGraphNodeRequest,
 } from './graph.ts';
 import { zHealthView } from './health.ts';
+import { zSessionView } from './session.ts';
 import {
   zCreateIdentityChallengeRequest,
   zIdentityChallengeView,
@@ -182,6 +183,7 @@ export const NAMED_SCHEMAS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['UpdatePolicyRequest', zUpdatePolicyRequest],
   ['AuditEventRecord', zAuditEventView],
   ['Health', zHealthView],
+  ['SessionView', zSessionView],
   ['ErrorCode', zErrorCode],
   ['Error', zErrorBody],
 ];

@@ -12,3 +12,4 @@ export * from './audit.ts';
 export * from './health.ts';
 export * from './zod-fields.ts';
 export * from './components.ts';
+export * from './session.ts';

@@ -15,7 +15,7 @@ export function useMachineEvents(machineId: string | undefined, onEvent: (event:
   }, [onEvent]);
   useEffect(() => {
     if (!machineId || typeof EventSource === 'undefined') return;
-    const source = new EventSource(`/api/v1/events?machineId=${encodeURIComponent(machineId)}`);
+    const source = new EventSource(`/api/v1/events?machineId=${encodeURIComponent(machineId)}&includeInactive=true`);
     const listener = (e: MessageEvent<string>) => {
       try {
         handler.current(JSON.parse(e.data) as AuditEventView);

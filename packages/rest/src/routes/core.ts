@@ -18,7 +18,9 @@ import {
   zUpsertServiceRequest,
   zUpsertSkillRequest,
   zInspect,
+  zSessionView,
 } from '@mm/contracts';
+import { API_CALLER } from '@mm/core';
 import { route, withStatus } from '../route.ts';
 import { GUARD, item, list } from './shared.ts';
 
@@ -224,6 +226,24 @@ export const runtimeEndpointRoutes = [
     errors: GUARD,
     handle: ({ services, params, caller }) =>
       services.runtimeEndpoints.delete(params.machineId, params.providerKey, caller),
+  }),
+];
+
+export const sessionRoutes = [
+  route({
+    method: 'GET',
+    path: '/session',
+    procedure: 'session.get',
+    tag: 'session',
+    summary: 'Who is calling: principal, administrator, whether an API key is required',
+    status: 200,
+    response: item(zSessionView),
+    errors: ['API_KEY_REQUIRED', 'API_KEY_INVALID'],
+    // With auth off every call is the one caller API_CALLER (`local`, an administrator).
+    handle: async ({ caller }) =>
+      Promise.resolve({
+        item: { principal: caller.ownerId, admin: caller.admin ?? false, authRequired: caller !== API_CALLER },
+      }),
   }),
 ];
 

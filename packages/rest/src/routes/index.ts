@@ -1,6 +1,6 @@
 import type { RouteDef } from '../route.ts';
 import { agentsRoutes } from './agents.ts';
-import { auditRoutes, catalogueRoutes, machineRoutes, runtimeEndpointRoutes } from './core.ts';
+import { auditRoutes, catalogueRoutes, machineRoutes, runtimeEndpointRoutes, sessionRoutes } from './core.ts';
 import { graphRoutes } from './graph.ts';
 import { identityRoutes } from './identity.ts';
 import { policiesRoutes } from './policies.ts';
@@ -17,4 +17,5 @@ export const routeTable: RouteDef[] = [
   ...tasksRoutes,
   ...policiesRoutes,
   ...auditRoutes,
+  ...sessionRoutes,
 ];

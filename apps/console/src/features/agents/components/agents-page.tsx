@@ -11,6 +11,7 @@ import { StatusBadge, Tag } from '../../../components/ui/status-badge.tsx';
 import { formatDateTime, formatRelative, parseList } from '../../../lib/format.ts';
 import { useMachineId } from '../../machines/hooks/use-machine-id.ts';
 import { useAgents, useEnrollAgent, useRevokeAgent } from '../hooks/use-agents.ts';
+import { useWriteLock } from '../../machines/hooks/use-write-lock.ts';
 
 /** The token exists only in this component's state: leaving the page forgets it for good. */
 function TokenReveal({ agent, onDismiss }: { agent: EnrolledMachineAgentView; onDismiss: () => void }) {
@@ -44,6 +45,7 @@ function EnrollForm({
   onEnrolled: (a: EnrolledMachineAgentView) => void;
 }) {
   const enroll = useEnrollAgent(machineId);
+  const lock = useWriteLock();
   const [label, setLabel] = useState('');
   const [providerKeys, setProviderKeys] = useState('qvac');
   const submit = (e: FormEvent) => {
@@ -75,7 +77,14 @@ function EnrollForm({
       </div>
       <ErrorNotice error={enroll.error} testId="enroll-agent-error" />
       <div className="form__actions">
-        <Button type="submit" variant="primary" busy={enroll.isPending} data-testid="enroll-agent-submit">
+        <Button
+          type="submit"
+          variant="primary"
+          busy={enroll.isPending}
+          disabled={lock !== null}
+          title={lock ?? undefined}
+          data-testid="enroll-agent-submit"
+        >
           Enroll agent
         </Button>
       </div>
@@ -87,6 +96,7 @@ export function AgentsPage() {
   const machineId = useMachineId();
   const agents = useAgents(machineId);
   const revoke = useRevokeAgent(machineId);
+  const lock = useWriteLock();
   const [enrolled, setEnrolled] = useState<EnrolledMachineAgentView | null>(null);
 
   return (
@@ -142,6 +152,8 @@ export function AgentsPage() {
                         size="sm"
                         confirmLabel="Revoke for good?"
                         busy={revoke.isPending && revoke.variables.agentId === a.id}
+                        disabled={lock !== null}
+                        title={lock ?? undefined}
                         data-testid="agent-revoke"
                         onConfirm={() => revoke.mutate({ machineId, agentId: a.id })}
                       >

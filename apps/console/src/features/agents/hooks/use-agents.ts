@@ -1,8 +1,17 @@
 import { useToast } from '../../../components/ui/toast.tsx';
 import { trpc } from '../../../lib/trpc.ts';
+import { useMachineEvents } from '../../../lib/use-machine-events.ts';
 
+/** Heartbeats, enrolments and revocations arrive on the change feed; polling stays as the fallback. */
 export function useAgents(machineId: string) {
-  return trpc.agents.list.useQuery({ machineId, limit: 500 }, { refetchInterval: 10_000 });
+  const utils = trpc.useUtils();
+  useMachineEvents(machineId, (e) => {
+    if (e.type.startsWith('machine-agent.')) {
+      void utils.agents.list.invalidate({ machineId });
+      void utils.agents.get.invalidate({ machineId });
+    }
+  });
+  return trpc.agents.list.useQuery({ machineId, limit: 500, includeInactive: true }, { refetchInterval: 10_000 });
 }
 
 export function useEnrollAgent(machineId: string) {

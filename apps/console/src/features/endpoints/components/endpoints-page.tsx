@@ -8,6 +8,7 @@ import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { useNow } from '../../../components/ui/use-now.ts';
 import { formatCountdown, formatDateTime, formatRelative } from '../../../lib/format.ts';
 import { useMachineId } from '../../machines/hooks/use-machine-id.ts';
+import { useWriteLock } from '../../machines/hooks/use-write-lock.ts';
 import { useDeleteEndpoint, useEndpoints } from '../hooks/use-endpoints.ts';
 import { EndpointForm } from './endpoint-form.tsx';
 
@@ -37,6 +38,7 @@ function EndpointRow({
   onEdit: (ep: RuntimeEndpointView) => void;
 }) {
   const del = useDeleteEndpoint(machineId);
+  const lock = useWriteLock();
   return (
     <tr data-testid="endpoint-row" data-provider-key={ep.providerKey}>
       <td>
@@ -71,12 +73,20 @@ function EndpointRow({
         {formatRelative(ep.lastHealthyAt)}
       </td>
       <td className="cell-actions">
-        <Button size="sm" onClick={() => onEdit(ep)} data-testid="endpoint-edit">
+        <Button
+          size="sm"
+          onClick={() => onEdit(ep)}
+          disabled={lock !== null}
+          title={lock ?? undefined}
+          data-testid="endpoint-edit"
+        >
           Edit
         </Button>
         <ConfirmButton
           size="sm"
           busy={del.isPending}
+          disabled={lock !== null}
+          title={lock ?? undefined}
           data-testid="endpoint-delete"
           onConfirm={() => del.mutate({ machineId, providerKey: ep.providerKey })}
         >
@@ -91,6 +101,7 @@ function EndpointRow({
 export function EndpointsPage() {
   const machineId = useMachineId();
   const endpoints = useEndpoints(machineId);
+  const lock = useWriteLock();
   const [editing, setEditing] = useState<RuntimeEndpointView | 'new' | null>(null);
 
   return (
@@ -111,7 +122,13 @@ export function EndpointsPage() {
       <Panel
         title="Runtime endpoints"
         actions={
-          <Button variant="primary" onClick={() => setEditing('new')} data-testid="add-endpoint">
+          <Button
+            variant="primary"
+            onClick={() => setEditing('new')}
+            disabled={lock !== null}
+            title={lock ?? undefined}
+            data-testid="add-endpoint"
+          >
             Add endpoint
           </Button>
         }

@@ -12,7 +12,7 @@ export function useEndpoints(machineId: string, refetchInterval: number | false 
       void utils.runtimeEndpoints.list.invalidate({ machineId });
     }
   });
-  return trpc.runtimeEndpoints.list.useQuery({ machineId, limit: 500 }, { refetchInterval });
+  return trpc.runtimeEndpoints.list.useQuery({ machineId, limit: 500, includeInactive: true }, { refetchInterval });
 }
 
 export function useUpsertEndpoint(machineId: string) {

@@ -14,6 +14,7 @@ import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ErrorNotice } from '../../../components/ui/states.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { useSmallScreen } from '../../../components/ui/use-media-query.ts';
+import { useWriteLock } from '../../machines/hooks/use-write-lock.ts';
 import type { GraphCommand } from '../command-stack.ts';
 import { NODE_LOOK } from '../graph-look.ts';
 import { useAutoLayout } from '../hooks/use-auto-layout.ts';
@@ -49,7 +50,10 @@ const zoomTierSelector = (s: ReactFlowState) => zoomTierOf(s.transform[2]);
 export function GraphCanvas({ machineId, graph }: { machineId: string; graph: GraphView }) {
   const rf = useReactFlow<GraphFlowNode, GraphFlowEdge>();
   const toast = useToast();
-  const readOnly = useSmallScreen();
+  // Read-only on small screens and on a machine that is not active (writes refused, context C8).
+  const small = useSmallScreen();
+  const writeLock = useWriteLock();
+  const readOnly = small || writeLock !== null;
   const commands = useGraphCommands(machineId);
   const live = useLiveIndex(machineId, graph.nodes);
   const wrapper = useRef<HTMLDivElement>(null);

@@ -42,7 +42,7 @@ export function useGraph(machineId: string) {
     return () => window.clearTimeout(f.timer);
   }, []);
   useMachineEvents(machineId, onEvent);
-  return trpc.graph.get.useQuery({ machineId }, { staleTime: GRAPH_STALE_MS });
+  return trpc.graph.get.useQuery({ machineId, includeInactive: true }, { staleTime: GRAPH_STALE_MS });
 }
 
 /**
@@ -52,7 +52,7 @@ export function useGraph(machineId: string) {
 export function usePrefetchGraph(machineId: string, enabled: boolean) {
   const utils = trpc.useUtils();
   useEffect(() => {
-    if (enabled) void utils.graph.get.prefetch({ machineId }, { staleTime: GRAPH_STALE_MS });
+    if (enabled) void utils.graph.get.prefetch({ machineId, includeInactive: true }, { staleTime: GRAPH_STALE_MS });
   }, [utils, machineId, enabled]);
 }
 

@@ -13,9 +13,9 @@ const POLL_MS = 5_000;
 export function useLiveIndex(machineId: string, nodes: readonly GraphNodeView[] | undefined): LiveIndex | null {
   const needed = useMemo(() => (nodes ?? []).some(hasRuntimeRef), [nodes]);
   const opts = { enabled: needed, refetchInterval: POLL_MS } as const;
-  const endpoints = trpc.runtimeEndpoints.list.useQuery({ machineId, limit: 500 }, opts);
-  const tasks = trpc.tasks.list.useQuery({ machineId, limit: 500 }, opts);
-  const runs = trpc.tasks.listRuns.useQuery({ machineId, limit: 500 }, opts);
+  const endpoints = trpc.runtimeEndpoints.list.useQuery({ machineId, limit: 500, includeInactive: true }, opts);
+  const tasks = trpc.tasks.list.useQuery({ machineId, limit: 500, includeInactive: true }, opts);
+  const runs = trpc.tasks.listRuns.useQuery({ machineId, limit: 500, includeInactive: true }, opts);
   return useMemo(
     () =>
       needed

@@ -2,15 +2,9 @@ import { memo } from 'react';
 import { useMachineHealth } from '../hooks/use-machine-health.ts';
 
 /** Endpoint counts by state and the agents' states, for the machines list and the machine header. */
-export const HealthSummary = memo(function HealthSummary({
-  machineId,
-  active,
-}: {
-  machineId: string;
-  active: boolean;
-}) {
-  const { endpointHealth: e, agentHealth: a } = useMachineHealth(machineId, active);
-  if (!active) return <span className="muted small">not active</span>;
+/** Machines that are not active are read with `includeInactive` (context C8). */
+export const HealthSummary = memo(function HealthSummary({ machineId }: { machineId: string }) {
+  const { endpointHealth: e, agentHealth: a } = useMachineHealth(machineId);
   if (!e || !a) return <span className="muted small">…</span>;
   return (
     <span className="health-summary" data-testid="machine-health" data-tone={e.tone} title={e.summary}>

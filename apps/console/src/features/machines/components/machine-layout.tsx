@@ -4,6 +4,7 @@ import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { useMachineId } from '../hooks/use-machine-id.ts';
 import { usePrefetchGraph } from '../../graph/hooks/use-graph.ts';
 import { useMachine } from '../hooks/use-machines.ts';
+import { writeLockOf, WriteLockContext } from '../hooks/use-write-lock.ts';
 import { HealthSummary } from './health-summary.tsx';
 
 const TABS = [
@@ -15,10 +16,19 @@ const TABS = [
   { to: 'runs', id: 'runs', label: 'Runs' },
 ] as const;
 
+/** What each status means for orchestration (the reference's machine statuses). */
+const REASONS: Record<string, string> = {
+  draft: 'A draft machine is not yet in service.',
+  degraded: 'A degraded machine is taken out of orchestration until an operator restores it.',
+  blocked: 'A blocked machine is refused by the orchestrator.',
+  archived: 'An archived machine is kept for its history only.',
+};
+
 export function MachineLayout() {
   const machineId = useMachineId();
   const machine = useMachine(machineId);
   usePrefetchGraph(machineId, useLocation().pathname.endsWith('/graph'));
+  const lock = writeLockOf(machine.data?.status);
   return (
     <div className="machine-layout">
       <header className="machine-header">
@@ -35,7 +45,7 @@ export function MachineLayout() {
               {machine.data.displayName}
             </h1>
             <StatusBadge status={machine.data.status} testId="machine-status-badge" />
-            <HealthSummary machineId={machineId} active={machine.data.status === 'active'} />
+            <HealthSummary machineId={machineId} />
             <span className="mono small muted wrap-anywhere">{machine.data.identityRef}</span>
           </div>
         )}
@@ -55,13 +65,17 @@ export function MachineLayout() {
       </header>
       {machine.data && machine.data.status !== 'active' ? (
         <div className="notice notice--warn machine-inactive" data-testid="machine-inactive">
-          This machine is <strong>{machine.data.status}</strong>: its graph, tasks, endpoints and agents answer{' '}
-          <code>MACHINE_NOT_ACTIVE</code> until it is active again. Change the status on the{' '}
+          Orchestration is closed: this machine is{' '}
+          <strong data-testid="machine-inactive-status">{machine.data.status}</strong>.{' '}
+          {REASONS[machine.data.status] ?? ''} Its graph, tasks, endpoints, agents and runs are shown read-only; writes
+          answer <code>MACHINE_NOT_ACTIVE</code> until it is active again. Change the status on the{' '}
           <Link to={`/machines/${machineId}`}>Overview</Link> tab.
         </div>
       ) : null}
       <div className="machine-content">
-        <Outlet />
+        <WriteLockContext.Provider value={lock}>
+          <Outlet />
+        </WriteLockContext.Provider>
       </div>
     </div>
   );

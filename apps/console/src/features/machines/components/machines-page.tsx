@@ -128,7 +128,7 @@ export function MachinesPage() {
                     <StatusBadge status={m.status} />
                   </td>
                   <td data-label="Health">
-                    <HealthSummary machineId={m.id} active={m.status === 'active'} />
+                    <HealthSummary machineId={m.id} />
                   </td>
                   <td className="mono small wrap-anywhere" data-label="Identity">
                     {m.identityRef}

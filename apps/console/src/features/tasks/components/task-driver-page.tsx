@@ -22,6 +22,7 @@ import { StatusBadge, Tag } from '../../../components/ui/status-badge.tsx';
 import { appErrorOf } from '../../../lib/errors.ts';
 import { formatDateTime, parseJsonObject, prettyJson } from '../../../lib/format.ts';
 import { useMachineId } from '../../machines/hooks/use-machine-id.ts';
+import { useWriteLock } from '../../machines/hooks/use-write-lock.ts';
 import { OutcomeCard, RunCard } from '../../runs/components/outcome-card.tsx';
 import { useDiscoverTask, useExecuteTask, useResolveTask, useTask, useTaskRecords } from '../hooks/use-tasks.ts';
 import { CandidatesTable, ExcludedList, ResolutionSummary, RouteCard } from './discovery-views.tsx';
@@ -388,7 +389,9 @@ function TaskDriver({ machineId, task: t }: { machineId: string; task: TaskView 
   const mutation = useExecuteTask(machineId, t.id);
   const [startedAt, setStartedAt] = useState<number | null>(null);
   const execute = { ...mutation, startedAt, start: () => setStartedAt(Date.now()) };
-  const locked = mutation.isPending;
+  // While executing, and on a machine that is not active (writes refused, context C8).
+  const writeLock = useWriteLock();
+  const locked = mutation.isPending || writeLock !== null;
   return (
     <div className="stack" data-testid="task-driver">
       <div>

@@ -6,11 +6,13 @@ import { EmptyState, ErrorNotice, Loading } from '../../../components/ui/states.
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { formatRelative } from '../../../lib/format.ts';
 import { useMachineId } from '../../machines/hooks/use-machine-id.ts';
+import { useWriteLock } from '../../machines/hooks/use-write-lock.ts';
 import { useTasks } from '../hooks/use-tasks.ts';
 import { CreateTaskForm } from './create-task-form.tsx';
 
 export function TasksPage() {
   const machineId = useMachineId();
+  const lock = useWriteLock();
   const tasks = useTasks(machineId);
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
@@ -36,7 +38,13 @@ export function TasksPage() {
         title="Tasks"
         actions={
           !creating ? (
-            <Button variant="primary" onClick={() => setCreating(true)} data-testid="new-task">
+            <Button
+              variant="primary"
+              onClick={() => setCreating(true)}
+              disabled={lock !== null}
+              title={lock ?? undefined}
+              data-testid="new-task"
+            >
               New task
             </Button>
           ) : null

@@ -1,12 +1,27 @@
 import { useToast } from '../../../components/ui/toast.tsx';
 import { trpc } from '../../../lib/trpc.ts';
+import { useMachineEvents } from '../../../lib/use-machine-events.ts';
 
+/** Tasks created, resolved or executed elsewhere (the API, another tab) arrive on the change feed. */
 export function useTasks(machineId: string) {
-  return trpc.tasks.list.useQuery({ machineId, limit: 200 });
+  const utils = trpc.useUtils();
+  useMachineEvents(machineId, (e) => {
+    if (e.type.startsWith('task.') || e.type.startsWith('run.')) void utils.tasks.list.invalidate({ machineId });
+  });
+  return trpc.tasks.list.useQuery({ machineId, limit: 200, includeInactive: true });
 }
 
 export function useTask(machineId: string, taskId: string) {
-  return trpc.tasks.get.useQuery({ machineId, taskId });
+  const utils = trpc.useUtils();
+  useMachineEvents(machineId, (e) => {
+    if ((e.type.startsWith('task.') || e.type.startsWith('run.')) && e.resourceId === taskId) {
+      void utils.tasks.get.invalidate({ machineId, taskId });
+      void utils.tasks.listRoutes.invalidate({ machineId, taskId });
+      void utils.tasks.listOutcomes.invalidate({ machineId, taskId });
+      void utils.tasks.listRuns.invalidate({ machineId, taskId });
+    }
+  });
+  return trpc.tasks.get.useQuery({ machineId, taskId, includeInactive: true });
 }
 
 export function useSkills() {
@@ -19,7 +34,7 @@ export function useCreateTask(machineId: string) {
   return trpc.tasks.create.useMutation({
     onSuccess: async (task) => {
       toast({ message: `Task ${task.taskType} created` });
-      utils.tasks.get.setData({ machineId, taskId: task.id }, task);
+      utils.tasks.get.setData({ machineId, taskId: task.id, includeInactive: true }, task);
       await utils.tasks.list.invalidate({ machineId });
     },
   });
@@ -62,8 +77,14 @@ export function useExecuteTask(machineId: string, taskId: string) {
 
 /** What a task has already produced, so a reloaded driver shows its route, outcome and runs. */
 export function useTaskRecords(machineId: string, taskId: string, hasRoute: boolean, hasOutcome: boolean) {
-  const routes = trpc.tasks.listRoutes.useQuery({ machineId, taskId, limit: 50 }, { enabled: hasRoute });
-  const outcomes = trpc.tasks.listOutcomes.useQuery({ machineId, taskId, limit: 50 }, { enabled: hasOutcome });
-  const runs = trpc.tasks.listRuns.useQuery({ machineId, taskId, limit: 50 });
+  const routes = trpc.tasks.listRoutes.useQuery(
+    { machineId, taskId, limit: 50, includeInactive: true },
+    { enabled: hasRoute },
+  );
+  const outcomes = trpc.tasks.listOutcomes.useQuery(
+    { machineId, taskId, limit: 50, includeInactive: true },
+    { enabled: hasOutcome },
+  );
+  const runs = trpc.tasks.listRuns.useQuery({ machineId, taskId, limit: 50, includeInactive: true });
   return { routes, outcomes, runs };
 }
