@@ -98,33 +98,42 @@ export function CandidatesTable({
   );
 }
 
-export function ExcludedList({ excluded }: { excluded: readonly ExcludedService[] }) {
+/** The server lists the first excluded services and counts them all (`excludedTotal`, docs/api.md). */
+export function ExcludedList({ excluded, total }: { excluded: readonly ExcludedService[]; total?: number }) {
   if (excluded.length === 0) return <p className="muted small">Nothing that matched was excluded.</p>;
+  const more = (total ?? excluded.length) - excluded.length;
   return (
-    <table className="table table--compact" data-testid="excluded-table">
-      <thead>
-        <tr>
-          <th>Excluded service</th>
-          <th>Skill</th>
-          <th>Why</th>
-        </tr>
-      </thead>
-      <tbody>
-        {excluded.map((x) => (
-          <tr key={x.serviceId} data-testid="excluded-row" data-service-id={x.serviceId}>
-            <td className="mono">{x.serviceId}</td>
-            <td className="mono">{x.skillKey}</td>
-            <td>
-              <ul className="reasons reasons--bad">
-                {x.reasons.map((r) => (
-                  <li key={r}>{r}</li>
-                ))}
-              </ul>
-            </td>
+    <>
+      <table className="table table--compact" data-testid="excluded-table">
+        <thead>
+          <tr>
+            <th>Excluded service</th>
+            <th>Skill</th>
+            <th>Why</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {excluded.map((x) => (
+            <tr key={x.serviceId} data-testid="excluded-row" data-service-id={x.serviceId}>
+              <td className="mono">{x.serviceId}</td>
+              <td className="mono">{x.skillKey}</td>
+              <td>
+                <ul className="reasons reasons--bad">
+                  {x.reasons.map((r) => (
+                    <li key={r}>{r}</li>
+                  ))}
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {more > 0 ? (
+        <p className="muted small" data-testid="excluded-more">
+          and {more.toLocaleString()} more excluded, not listed
+        </p>
+      ) : null}
+    </>
   );
 }
 

@@ -178,8 +178,8 @@ function DiscoverStep({
           <ResolutionSummary resolution={result.resolution} />
           <h3 className="subhead">Candidates ({result.candidates.length})</h3>
           <CandidatesTable candidates={result.candidates} />
-          <h3 className="subhead">Excluded ({result.excluded.length})</h3>
-          <ExcludedList excluded={result.excluded} />
+          <h3 className="subhead">Excluded ({result.excludedTotal ?? result.excluded.length})</h3>
+          <ExcludedList excluded={result.excluded} total={result.excludedTotal} />
         </div>
       ) : null}
     </Step>
@@ -229,10 +229,11 @@ function ResolveStep({
       {result ? (
         <details className="json-details">
           <summary>
-            candidates considered ({result.candidates.length}) and excluded ({result.excluded.length})
+            candidates considered ({result.candidates.length}) and excluded (
+            {result.excludedTotal ?? result.excluded.length})
           </summary>
           <CandidatesTable candidates={result.candidates} selectedServiceId={result.item.selectedServiceId} />
-          <ExcludedList excluded={result.excluded} />
+          <ExcludedList excluded={result.excluded} total={result.excludedTotal} />
         </details>
       ) : null}
     </Step>
