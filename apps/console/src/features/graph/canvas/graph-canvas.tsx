@@ -54,6 +54,8 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   const small = useSmallScreen();
   const writeLock = useWriteLock();
   const readOnly = small || writeLock !== null;
+  // Why, in words: a closed machine says so at any width; otherwise it is the screen.
+  const readOnlyReason = writeLock !== null ? 'Read-only: orchestration is closed' : 'Read-only on a small screen';
   const commands = useGraphCommands(machineId);
   const live = useLiveIndex(machineId, graph.nodes);
   const wrapper = useRef<HTMLDivElement>(null);
@@ -268,6 +270,7 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
         busy={commands.busy}
         layout={layout}
         readOnly={readOnly}
+        readOnlyReason={readOnlyReason}
         canUndo={commands.canUndo}
         canRedo={commands.canRedo}
         undoLabel={commands.undoLabel}
@@ -357,7 +360,11 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
               <div className="strong">This graph is empty</div>
               <p className="muted">Add the machine, its skills, policies and tasks, then connect them.</p>
               {readOnly ? (
-                <p className="muted small">Editing needs a wider screen.</p>
+                <p className="muted small">
+                  {writeLock !== null
+                    ? 'Nothing can be added while the machine is not active.'
+                    : 'Editing needs a wider screen.'}
+                </p>
               ) : (
                 <button type="button" className="btn btn--primary" onClick={openAdd}>
                   Add the first node

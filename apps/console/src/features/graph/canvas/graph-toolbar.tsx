@@ -51,6 +51,8 @@ export const GraphToolbar = memo(function GraphToolbar({
   busy: boolean;
   layout: LayoutState;
   readOnly: boolean;
+  /** Shown in place of the editing buttons when `readOnly`. */
+  readOnlyReason: string;
   canUndo: boolean;
   canRedo: boolean;
   undoLabel: string | undefined;
@@ -73,7 +75,7 @@ export const GraphToolbar = memo(function GraphToolbar({
     <div className="toolbar" data-testid="graph-toolbar">
       {p.readOnly ? (
         <span className="toolbar__readonly muted small" data-testid="graph-read-only">
-          Read-only on a small screen
+          {p.readOnlyReason}
         </span>
       ) : (
         <>
