@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createMachine, putEndpoint } from '../support/api.ts';
+import { createInferenceTask, createMachine, putEndpoint } from '../support/api.ts';
 import { screenshot } from './console-helpers.ts';
 
 /** Issue 12 point 1 (context C8): a machine that is not active is readable, read-only, with the reason. */
@@ -9,16 +9,7 @@ test('a degraded machine shows its endpoints, tasks and runs read-only under a b
 }, testInfo) => {
   const machine = await createMachine(request, 'Sick rover');
   await putEndpoint(request, machine.id, 'qvac', { endpointBaseUrl: 'http://127.0.0.1:9', status: 'unreachable' });
-  const created = await request.post(`/api/v1/machines/${machine.id}/tasks`, {
-    data: {
-      serviceType: 'compute.marketplace',
-      taskType: 'inference',
-      operation: 'run-private-inference',
-      input: { messages: [{ role: 'user', content: 'hello' }] },
-    },
-  });
-  expect(created.status()).toBe(201);
-  const task = ((await created.json()) as { item: { id: string } }).item;
+  const task = await createInferenceTask(request, machine.id);
   const patched = await request.patch(`/api/v1/machines/${machine.id}`, { data: { status: 'degraded' } });
   expect(patched.status()).toBe(200);
 

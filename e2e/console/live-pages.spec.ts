@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { createMachine, putEndpoint } from '../support/api.ts';
+import { createInferenceTask, createMachine, putEndpoint } from '../support/api.ts';
 import { screenshot } from './console-helpers.ts';
 
 /**
@@ -75,16 +75,7 @@ test('an agent heartbeat and a task created through the API show on open pages w
 
   await page.goto(`/machines/${machine.id}/tasks`);
   await expect(page.getByText('No tasks yet')).toBeVisible();
-  const created = await request.post(`/api/v1/machines/${machine.id}/tasks`, {
-    data: {
-      serviceType: 'compute.marketplace',
-      taskType: 'inference',
-      operation: 'run-private-inference',
-      input: { messages: [{ role: 'user', content: 'hello' }] },
-    },
-  });
-  expect(created.status()).toBe(201);
-  const task = ((await created.json()) as { item: { id: string } }).item;
+  const task = await createInferenceTask(request, machine.id);
   await expect(page.locator(`[data-testid="task-row"][data-task-id="${task.id}"]`)).toBeVisible({ timeout: 2_000 });
 });
 

@@ -21,3 +21,17 @@ export async function putEndpoint(request: APIRequestContext, machineId: string,
   expect([200, 201]).toContain(res.status());
   return ((await res.json()) as { item: Json }).item;
 }
+
+/** Creates the quick start's inference task (qvac private inference) on a machine and returns it. */
+export async function createInferenceTask(request: APIRequestContext, machineId: string): Promise<Json> {
+  const res = await request.post(`/api/v1/machines/${machineId}/tasks`, {
+    data: {
+      serviceType: 'compute.marketplace',
+      taskType: 'inference',
+      operation: 'run-private-inference',
+      input: { messages: [{ role: 'user', content: 'hello' }] },
+    },
+  });
+  expect(res.status()).toBe(201);
+  return ((await res.json()) as { item: Json }).item;
+}

@@ -85,11 +85,7 @@ export function CandidatesTable({
               {c.score.toFixed(2)}
             </td>
             <td>
-              <ul className="reasons">
-                {c.reasons.map((r) => (
-                  <li key={r}>{r}</li>
-                ))}
-              </ul>
+              <Reasons reasons={c.reasons} />
             </td>
           </tr>
         ))}
@@ -99,9 +95,9 @@ export function CandidatesTable({
 }
 
 /** The server lists the first excluded services and counts them all (`excludedTotal`, docs/api.md). */
-export function ExcludedList({ excluded, total }: { excluded: readonly ExcludedService[]; total?: number }) {
+export function ExcludedList({ excluded, total }: { excluded: readonly ExcludedService[]; total: number }) {
   if (excluded.length === 0) return <p className="muted small">Nothing that matched was excluded.</p>;
-  const more = (total ?? excluded.length) - excluded.length;
+  const more = total - excluded.length;
   return (
     <>
       <table className="table table--compact" data-testid="excluded-table">
@@ -118,11 +114,7 @@ export function ExcludedList({ excluded, total }: { excluded: readonly ExcludedS
               <td className="mono">{x.serviceId}</td>
               <td className="mono">{x.skillKey}</td>
               <td>
-                <ul className="reasons reasons--bad">
-                  {x.reasons.map((r) => (
-                    <li key={r}>{r}</li>
-                  ))}
-                </ul>
+                <Reasons reasons={x.reasons} bad />
               </td>
             </tr>
           ))}
@@ -177,5 +169,15 @@ export function RouteCard({ route }: { route: RouteView }) {
         )}
       </div>
     </div>
+  );
+}
+
+function Reasons({ reasons, bad = false }: { reasons: readonly string[]; bad?: boolean }) {
+  return (
+    <ul className={bad ? 'reasons reasons--bad' : 'reasons'}>
+      {reasons.map((r) => (
+        <li key={r}>{r}</li>
+      ))}
+    </ul>
   );
 }

@@ -178,7 +178,7 @@ function DiscoverStep({
           <ResolutionSummary resolution={result.resolution} />
           <h3 className="subhead">Candidates ({result.candidates.length})</h3>
           <CandidatesTable candidates={result.candidates} />
-          <h3 className="subhead">Excluded ({result.excludedTotal ?? result.excluded.length})</h3>
+          <h3 className="subhead">Excluded ({result.excludedTotal})</h3>
           <ExcludedList excluded={result.excluded} total={result.excludedTotal} />
         </div>
       ) : null}
@@ -229,8 +229,7 @@ function ResolveStep({
       {result ? (
         <details className="json-details">
           <summary>
-            candidates considered ({result.candidates.length}) and excluded (
-            {result.excludedTotal ?? result.excluded.length})
+            candidates considered ({result.candidates.length}) and excluded ({result.excludedTotal})
           </summary>
           <CandidatesTable candidates={result.candidates} selectedServiceId={result.item.selectedServiceId} />
           <ExcludedList excluded={result.excluded} total={result.excludedTotal} />
