@@ -196,6 +196,55 @@ describeEachDb(
       expect(viaTrpc.items).toHaveLength(2);
     });
 
+    it('a time-range list pages newest first by time, ties by seq, without losing or repeating an event', async () => {
+      const t = get();
+      const resourceId = uniq('timed-');
+      for (let i = 0; i < 7; i++) {
+        await t.app.store.audit.record({
+          actor: 'api',
+          type: 'machine.updated',
+          resourceType: 'machine',
+          resourceId,
+          payload: { i },
+        });
+      }
+      // Three events share one millisecond (a tie broken by seq); one lies outside the range.
+      const at = (i: number, iso: string) =>
+        t.app.db.prisma.$executeRaw`UPDATE "AuditEvent" SET "createdAt" = ${new Date(iso)}
+          WHERE "resourceId" = ${resourceId} AND ("payload"->>'i')::int = ${i}`;
+      await at(0, '2026-01-01T00:00:00.000Z');
+      await at(1, '2026-01-02T00:00:00.000Z');
+      await at(2, '2026-01-03T00:00:00.000Z');
+      await at(3, '2026-01-03T00:00:00.000Z');
+      await at(4, '2026-01-03T00:00:00.000Z');
+      await at(5, '2025-12-31T00:00:00.000Z');
+      await at(6, '2026-01-02T12:00:00.000Z');
+      const base = `/api/v1/audit-events?resourceId=${resourceId}&since=2026-01-01T00:00:00.000Z&until=2026-01-03T00:00:00.000Z&limit=2`;
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const res = await t.inject(`${base}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(res.statusCode).toBe(200);
+        const page = json<{ items: AuditEventView[]; nextCursor?: string }>(res);
+        seen.push(...page.items.map((e) => Number(e.payload.i)));
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor && pages < 10);
+      expect(seen).toEqual([4, 3, 2, 6, 1, 0]);
+      // A cursor of a list in seq order is not one of this list's, and the other way round.
+      const plain = json<{ nextCursor?: string }>(
+        await t.inject(`/api/v1/audit-events?resourceId=${resourceId}&limit=1`),
+      );
+      expect(plain.nextCursor).toBeDefined();
+      const mixed = await t.inject(`${base}&cursor=${plain.nextCursor}`);
+      expect(mixed.statusCode).toBe(400);
+      const timed = json<{ nextCursor?: string }>(await t.inject(base));
+      const back = await t.inject(`/api/v1/audit-events?resourceId=${resourceId}&cursor=${timed.nextCursor}`);
+      expect(back.statusCode).toBe(400);
+      expect(json<{ error: { code: string } }>(back).error.code).toBe('VALIDATION_ERROR');
+    });
+
     it('prunes events older than the retention in bounded batches', async () => {
       const t = get();
       const resourceId = uniq('old-');

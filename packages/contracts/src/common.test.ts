@@ -3,6 +3,7 @@ import {
   LIMITS,
   encodeKeyCursor,
   encodeSeqCursor,
+  encodeTimeCursor,
   nonEmpty,
   parseCursor,
   str,
@@ -153,6 +154,13 @@ describe('cursors', () => {
     for (const key of ['qvac', 'storage-object.handoff', 'ключ']) {
       expect(parseCursor(encodeKeyCursor(key))).toEqual({ kind: 'key', key });
     }
+    for (const [ms, seq] of [
+      [0, 0n],
+      [Date.UTC(2026, 11, 3, 10, 0, 0, 123), 987n],
+      [8_640_000_000_000_000, 2n ** 63n - 1n],
+    ] as const) {
+      expect(parseCursor(encodeTimeCursor(new Date(ms), seq))).toEqual({ kind: 'time', at: new Date(ms), seq });
+    }
     // The same bytes Node's base64url gives, so old seq cursors stay valid.
     expect(encodeSeqCursor(42n)).toBe(b64('s:42'));
   });
@@ -164,6 +172,10 @@ describe('cursors', () => {
     ['leading zeros', b64('s:007')],
     ['not a number', b64('s:1e3')],
     ['another prefix', b64('x:1')],
+    ['a time past what a Date holds', b64('t:8640000000000001.1')],
+    ['a time without its seq', b64('t:1700000000000')],
+    ['a time with leading zeros', b64('t:01.1')],
+    ['a fractional time', b64('t:1.5.1')],
     ['a bare number', b64('12')],
     ['an empty key', b64('k:')],
     ['a key with a control character', b64('k:a\nb')],

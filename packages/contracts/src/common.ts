@@ -182,7 +182,8 @@ export const zJsonObject = z
 
 /*
  * Cursors (docs/api.md "Paging"): opaque to clients, base64url (no padding) of `s:<seq>` (the position
- * of the last row of a page, 0..2^63-1, canonical decimal) or `k:<key>` (the catalogue, ordered by key).
+ * of the last row of a page, 0..2^63-1, canonical decimal), `t:<ms>.<seq>` (a list in time order: the
+ * last row's createdAt in epoch milliseconds and its seq) or `k:<key>` (the catalogue, ordered by key).
  * Anything else (foreign base64, padding, a negative or 64-bit-overflowing number, a non-canonical
  * encoding) is refused at the edge with 400 rather than reaching the database.
  */
@@ -208,9 +209,15 @@ function base64urlDecode(c: string): string | undefined {
   return base64urlEncode(decoded) === c ? decoded : undefined;
 }
 
-export type Cursor = { kind: 'seq'; seq: bigint } | { kind: 'key'; key: string };
+export type Cursor =
+  { kind: 'seq'; seq: bigint } | { kind: 'time'; at: Date; seq: bigint } | { kind: 'key'; key: string };
+
+/** The latest instant a JavaScript Date holds (ms since the epoch). */
+const MAX_EPOCH_MS = 8_640_000_000_000_000;
 
 export const encodeSeqCursor = (seq: bigint): string => base64urlEncode(`s:${seq.toString()}`);
+export const encodeTimeCursor = (at: Date, seq: bigint): string =>
+  base64urlEncode(`t:${at.getTime()}.${seq.toString()}`);
 export const encodeKeyCursor = (key: string): string => base64urlEncode(`k:${key}`);
 
 /** The position a cursor names, or undefined when it is not one this server hands out. */
@@ -222,6 +229,12 @@ export function parseCursor(cursor: string): Cursor | undefined {
   if (seq !== undefined) {
     const value = BigInt(seq);
     return value <= MAX_SEQ ? { kind: 'seq', seq: value } : undefined;
+  }
+  const time = /^t:(0|[1-9]\d{0,15})\.(0|[1-9]\d{0,18})$/.exec(raw);
+  if (time?.[1] !== undefined && time[2] !== undefined) {
+    const ms = Number(time[1]);
+    const value = BigInt(time[2]);
+    return ms <= MAX_EPOCH_MS && value <= MAX_SEQ ? { kind: 'time', at: new Date(ms), seq: value } : undefined;
   }
   if (raw.startsWith('k:')) {
     const key = raw.slice(2);

@@ -1,6 +1,7 @@
-import type { AuditEventView } from '@mm/contracts';
-import { currentPrincipal } from '@mm/core';
-import type { AuditInput, AuditRepo } from '@mm/core';
+import { CURSOR_MESSAGE, encodeTimeCursor, parseCursor } from '@mm/contracts';
+import type { AuditEventView, ListResponse } from '@mm/contracts';
+import { AppError, currentPrincipal } from '@mm/core';
+import type { AuditInput, AuditRepo, Page } from '@mm/core';
 import type { AuditEvent, Prisma } from '../generated/prisma/client.ts';
 import { asRecord, iso, pageOf } from './paging.ts';
 import type { Tx } from './tx.ts';
@@ -38,6 +39,15 @@ export function machineIdOf(event: AuditInput): string | null {
   return typeof direct === 'string' ? direct : null;
 }
 
+/** A time-ordered list takes only the cursors it hands out (docs/api.md "Paging"). */
+function decodeTimeCursor(cursor: string): { at: Date; seq: bigint } {
+  const parsed = parseCursor(cursor);
+  if (parsed?.kind !== 'time') {
+    throw new AppError('VALIDATION_ERROR', `cursor ${CURSOR_MESSAGE}`, { fields: { cursor: CURSOR_MESSAGE } });
+  }
+  return parsed;
+}
+
 function rowOf(event: AuditInput) {
   return {
     actor: event.actor,
@@ -48,6 +58,37 @@ function rowOf(event: AuditInput) {
     machineId: machineIdOf(event),
     payload: JSON.parse(JSON.stringify(event.payload)) as Prisma.InputJsonObject,
   };
+}
+
+/**
+ * A list with a time range, newest first by (`createdAt`, `seq`) (docs/api.md "Paging", docs/database.md
+ * "Audit indexes"): the range and the cursor are both bounds of the (`createdAt`, `seq`) index, so a
+ * page reads about `limit` index entries wherever the range lies in the log. Ordering such a list by
+ * `seq` alone made the planner walk the whole log backwards discarding rows outside the range.
+ */
+async function timePage(
+  db: Tx,
+  where: Prisma.AuditEventWhereInput,
+  range: { since?: Date | undefined; until?: Date | undefined },
+  page: Page,
+): Promise<ListResponse<AuditEventView>> {
+  const after = page.cursor ? decodeTimeCursor(page.cursor) : undefined;
+  const upper = [range.until, after?.at].filter((d): d is Date => d !== undefined);
+  const until = upper.length ? new Date(Math.min(...upper.map((d) => d.getTime()))) : undefined;
+  const createdAt = { ...(range.since && { gte: range.since }), ...(until && { lte: until }) };
+  const position: Prisma.AuditEventWhereInput[] = after
+    ? [{ OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, seq: { lt: after.seq } }] }]
+    : [];
+  const rows = await db.auditEvent.findMany({
+    where: { AND: [where, { createdAt }, ...position] },
+    orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }],
+    take: page.limit + 1,
+  });
+  const items = rows.slice(0, page.limit);
+  const last = items.at(-1);
+  return rows.length > page.limit && last
+    ? { items: items.map(auditView), nextCursor: encodeTimeCursor(last.createdAt, last.seq) }
+    : { items: items.map(auditView) };
 }
 
 export function auditRepo(db: Tx): AuditRepo {
@@ -90,11 +131,11 @@ export function auditRepo(db: Tx): AuditRepo {
         }),
         ...(filter.machineId && { machineId: filter.machineId }),
         ...(filter.principal && { principal: filter.principal }),
-        ...((filter.since || filter.until) && {
-          createdAt: { ...(filter.since && { gte: filter.since }), ...(filter.until && { lte: filter.until }) },
-        }),
       };
-      return pageOf((args) => db.auditEvent.findMany(args), where, page, auditView);
+      if (!filter.since && !filter.until) {
+        return pageOf((args) => db.auditEvent.findMany(args), where, page, auditView);
+      }
+      return timePage(db, where, { since: filter.since, until: filter.until }, page);
     },
     async readAfter(machineId, after, upTo, limit) {
       if (upTo <= after) return [];
