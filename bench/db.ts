@@ -36,6 +36,11 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
     pool,
     async drop() {
       await pool.end();
+      // BENCH_KEEP_DB=1 keeps the database for EXPLAIN (ANALYZE, BUFFERS) afterwards (bench/README.md).
+      if (process.env.BENCH_KEEP_DB === '1') {
+        console.log(`kept database ${name}`);
+        return;
+      }
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

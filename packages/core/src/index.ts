@@ -24,5 +24,4 @@ export * from './engine/scoring.ts';
 export * from './engine/discovery.ts';
 export * from './lib/address-scope.ts';
 export * from './lib/hysteresis.ts';
-export * from './engine/prefilter.ts';
 export { RawJson } from './lib/raw-json.ts';

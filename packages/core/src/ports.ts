@@ -2,7 +2,6 @@
  * What the domain needs from storage. `packages/db` implements these over Prisma; every method
  * returns views (never rows), so secrets cannot leak through a service.
  */
-import type { FilteredServices, ServiceFilter } from './engine/prefilter.ts';
 import type {
   AuditEventView,
   EndpointAuthType,
@@ -167,10 +166,11 @@ export interface CatalogueRepo {
   }): Promise<CatalogServiceView[]>;
   getService(id: string): Promise<CatalogServiceView | null>;
   /**
-   * Discovery's database step (engine/prefilter.ts): the services of the filter's type that pass
-   * it, and the first `failedLimit` that do not, with their count.
+   * Every service of one type, sorted by id, as of the caller's transaction: served from the
+   * process's copy of the catalogue while the catalogue's version is unchanged (docs/api.md
+   * "Discovery at catalogue scale"). The arrays and views are shared: never mutate them.
    */
-  filterServices(filter: ServiceFilter, failedLimit: number): Promise<FilteredServices>;
+  servicesOfType(serviceType: string): Promise<readonly CatalogServiceView[]>;
   upsertService(
     id: string,
     input: UpsertServiceRequest & { providerId: string; providerLabel: string; metadata: Record<string, unknown> },

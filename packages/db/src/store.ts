@@ -3,7 +3,8 @@ import { DatabaseUnavailableError, translateDbError } from './errors.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { agentRepo } from './repos/agents.ts';
 import { auditRepo } from './repos/audit.ts';
-import { catalogueRepo } from './repos/catalogue.ts';
+import { catalogueRepo, createCatalogueCache } from './repos/catalogue.ts';
+import type { CatalogueCache } from './repos/catalogue.ts';
 import { endpointRepo } from './repos/endpoints.ts';
 import { heartbeatRepo } from './repos/heartbeats.ts';
 import { graphRepo } from './repos/graph.ts';
@@ -13,12 +14,17 @@ import { policyRepo } from './repos/policies.ts';
 import { outcomeRepo, routeRepo, runRepo, taskRepo } from './repos/tasks.ts';
 import type { Tx } from './repos/tx.ts';
 
-function reposOf(db: Tx): Repos {
+/** State a store keeps across its transactions: the catalogue's copy (docs/api.md). */
+interface Shared {
+  catalogue: CatalogueCache;
+}
+
+function reposOf(db: Tx, shared: Shared): Repos {
   return {
     audit: auditRepo(db),
     machines: machineRepo(db),
     identity: identityRepo(db),
-    catalogue: catalogueRepo(db),
+    catalogue: catalogueRepo(db, shared.catalogue),
     endpoints: endpointRepo(db),
     agents: agentRepo(db),
     graph: graphRepo(db),
@@ -106,12 +112,13 @@ export interface StoreOptions {
 export function createStore(prisma: PrismaClient, opts: StoreOptions = {}): Store {
   const tracker = outageTracker(opts.log, opts.episodeQuietMs ?? 2_000);
   const pingTimeoutMs = opts.pingTimeoutMs ?? 1500;
+  const shared: Shared = { catalogue: createCatalogueCache() };
   return {
-    ...guardRepos(reposOf(prisma), tracker),
+    ...guardRepos(reposOf(prisma, shared), tracker),
     heartbeats: guardHeartbeats(heartbeatRepo(prisma), tracker),
     transaction: (fn) =>
       guarded(tracker, () =>
-        prisma.$transaction((tx) => fn(guardRepos(reposOf(tx), tracker)), { maxWait: 15_000, timeout: 60_000 }),
+        prisma.$transaction((tx) => fn(guardRepos(reposOf(tx, shared), tracker)), { maxWait: 15_000, timeout: 60_000 }),
       ),
     async ping() {
       let timer: NodeJS.Timeout | undefined;

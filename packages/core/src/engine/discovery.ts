@@ -1,5 +1,4 @@
 import type { Candidate, CatalogServiceView, ExcludedService, FallbackHop, TaskResolution } from '@mm/contracts';
-import type { FilteredServices } from './prefilter.ts';
 import { evaluateService } from './scoring.ts';
 import type { ScoringInput } from './scoring.ts';
 
@@ -22,53 +21,43 @@ function byRank(a: Candidate, b: Candidate): number {
   return b.score - a.score || Number(isNative(b)) - Number(isNative(a)) || a.service.id.localeCompare(b.service.id);
 }
 
-/** Runs every service of the task's type through the scoring, ranks and picks a resolution. */
+const byId = (a: CatalogServiceView, b: CatalogServiceView) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Runs every service of the task's type through the scoring (scoring.ts decides, alone), ranks the
+ * eligible ones and picks a resolution. The excluded ones are counted, and the first `listed` by id
+ * are listed with their reasons, so the answer does not grow with the catalogue (docs/api.md
+ * "Discovery at catalogue scale").
+ */
 export function discover(
   services: readonly CatalogServiceView[],
   input: ScoringInput,
   maxCandidates: number,
   listed = EXCLUDED_LISTED,
 ): DiscoveryResult {
-  const ofType = services.filter((s) => s.serviceType === input.task.serviceType);
-  return discoverFiltered({ passed: ofType, failedFirst: [], failedTotal: 0 }, input, maxCandidates, listed);
-}
-
-/**
- * Discovery over what the database's filter answered (engine/prefilter.ts): scores the services
- * that passed; the ones that failed are excluded, and the first of them are evaluated here only to
- * say why. The listed exclusions are the first EXCLUDED_LISTED by id of both kinds.
- */
-export function discoverFiltered(
-  filtered: FilteredServices,
-  input: ScoringInput,
-  maxCandidates: number,
-  listed = EXCLUDED_LISTED,
-): DiscoveryResult {
+  // The catalogue cache hands them over sorted by id already: the sort is then one linear pass.
+  const ofType = services.filter((s) => s.serviceType === input.task.serviceType).sort(byId);
   const eligible: Candidate[] = [];
   const excluded: ExcludedService[] = [];
-  let excludedTotal = filtered.failedTotal;
-  const consider = (service: CatalogServiceView, counted: boolean) => {
+  let excludedTotal = 0;
+  for (const service of ofType) {
     const evaluation = evaluateService(service, input);
     if (evaluation.eligible) {
-      // scoring.ts decides: a service the filter failed but the rules accept is a candidate.
-      if (counted) excludedTotal -= 1;
       eligible.push({ service, score: evaluation.score, reasons: evaluation.reasons });
-      return;
+      continue;
     }
-    if (!counted) excludedTotal += 1;
-    excluded.push({ serviceId: service.id, skillKey: service.skillKey, reasons: evaluation.reasons });
-  };
-  for (const service of filtered.passed) consider(service, false);
-  for (const service of filtered.failedFirst) consider(service, true);
+    excludedTotal += 1;
+    if (excluded.length < listed) {
+      excluded.push({ serviceId: service.id, skillKey: service.skillKey, reasons: evaluation.reasons });
+    }
+  }
   eligible.sort(byRank);
-  excluded.sort((a, b) => (a.serviceId < b.serviceId ? -1 : a.serviceId > b.serviceId ? 1 : 0));
   const candidates = eligible.slice(0, maxCandidates);
-  const shown = excluded.slice(0, listed);
   return {
     candidates,
-    excluded: shown,
+    excluded,
     excludedTotal,
-    resolution: resolutionOf(candidates, shown, excludedTotal, input.task.serviceType),
+    resolution: resolutionOf(candidates, excluded, excludedTotal, input.task.serviceType),
   };
 }
 

@@ -14,8 +14,7 @@ import type { Inspect } from '@mm/contracts';
 import { MAX_CANDIDATES, TASK_ACTIONS, taskAllows } from '@mm/contracts';
 import type { Caller, CoreDeps } from '../deps.ts';
 import { SYSTEM_ACTOR, toPage } from '../deps.ts';
-import { discoverFiltered, EXCLUDED_LISTED, fallbackChainOf } from '../engine/discovery.ts';
-import { serviceFilterOf } from '../engine/prefilter.ts';
+import { discover, fallbackChainOf } from '../engine/discovery.ts';
 import type { DiscoveryResult } from '../engine/discovery.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import type { Repos } from '../ports.ts';
@@ -124,10 +123,10 @@ export function createTaskService(deps: TaskServiceDeps) {
       policies,
       now: clock.now(),
     };
-    // Filtered in the database, scored here (engine/prefilter.ts, docs/api.md "Discovery at
-    // catalogue scale"): the work and the answer stay bounded as the catalogue grows.
-    const filtered = await repos.catalogue.filterServices(serviceFilterOf(input), EXCLUDED_LISTED);
-    return discoverFiltered(filtered, input, overrides.maxCandidates ?? task.discovery.maxCandidates);
+    // The services of the type from the process's copy of the catalogue, current as of this
+    // transaction (docs/api.md "Discovery at catalogue scale"): no catalogue rows cross the wire.
+    const services = await repos.catalogue.servicesOfType(task.serviceType);
+    return discover(services, input, overrides.maxCandidates ?? task.discovery.maxCandidates);
   }
 
   return {

@@ -1,5 +1,5 @@
 import type { CatalogServiceView, SkillView } from '@mm/contracts';
-import type { CatalogueRepo, ServiceFilter } from '@mm/core';
+import type { CatalogueRepo } from '@mm/core';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { MarketService, Skill } from '../generated/prisma/client.ts';
 import { asRecord } from './paging.ts';
@@ -50,38 +50,33 @@ export function serviceView(row: MarketService): CatalogServiceView {
 }
 
 /**
- * engine/prefilter.ts as SQL: true for a service that passes every rule of the filter. Price rules
- * read `pricing` the way scoring.ts does: only `fixed` pricing with a numeric `amount` has a price.
+ * The process's copy of the catalogue (docs/api.md "Discovery at catalogue scale"), one per store:
+ * the services of each type, sorted by id, with the catalogue version they were read at. The
+ * version row is bumped in the transaction of every write to the catalogue (a trigger), so an entry
+ * whose version equals the one a transaction reads is exactly what that transaction would read, in
+ * any process; an entry is only ever labelled with the version read before its rows were.
  */
-function passes(f: ServiceFilter): Prisma.Sql {
-  const price = Prisma.sql`coalesce("pricing"->>'mode' = 'fixed' AND jsonb_typeof("pricing"->'amount') = 'number', false)`;
-  const amount = Prisma.sql`("pricing"->>'amount')::float8`;
-  const rules: Prisma.Sql[] = [Prisma.sql`"integrationStatus" <> 'planned'`];
-  if (f.operation) {
-    rules.push(Prisma.sql`(cardinality("operations") = 0 OR ${f.operation} = ANY("operations"))`);
-  }
-  if (f.nativeOnly) rules.push(Prisma.sql`"executionMode" <> 'external-handoff'`);
-  if (f.regions) rules.push(Prisma.sql`"region" = ANY(${f.regions}::text[])`);
-  if (f.capabilities.length) rules.push(Prisma.sql`"capabilities" @> ${f.capabilities}::text[]`);
-  if (f.budget !== null) rules.push(Prisma.sql`NOT (${price} AND ${amount} > ${f.budget}::float8)`);
-  if (f.deniedSkillKeys.length) rules.push(Prisma.sql`"skillKey" <> ALL(${f.deniedSkillKeys}::text[])`);
-  for (const allowed of f.allowedSkillKeys) rules.push(Prisma.sql`"skillKey" = ANY(${allowed}::text[])`);
-  for (const regions of f.policyRegions) {
-    rules.push(Prisma.sql`("region" = 'global' OR "region" = ANY(${regions}::text[]))`);
-  }
-  for (const cap of f.budgetCaps) {
-    rules.push(Prisma.sql`NOT (${price} AND (
-      (coalesce("pricing"->>'currency', '') <> '' AND "pricing"->>'currency' <> ${cap.currency})
-      OR ${amount} > ${cap.amount}::float8))`);
-  }
-  rules.push(Prisma.sql`("executionMode" <> 'native' OR "providerKey" = ANY(${f.usableProviderKeys}::text[]))`);
-  // A NULL anywhere must not drop a row from both sets: the whole test is true or false.
-  return Prisma.sql`coalesce((${Prisma.join(rules, ' AND ')}), false)`;
+export interface CatalogueCache {
+  byType: Map<string, { version: bigint; services: readonly CatalogServiceView[] }>;
 }
+
+export const createCatalogueCache = (): CatalogueCache => ({ byType: new Map() });
+
+/** Service types whose copies one process keeps (a bound on memory, not a limit on types). */
+const CACHED_TYPES_MAX = 256;
+
+const byId = (a: CatalogServiceView, b: CatalogServiceView) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 
-export function catalogueRepo(db: Tx): CatalogueRepo {
+/** Takes the version row's lock first, so writers of several services cannot deadlock on it. */
+async function bumpVersion(db: Tx) {
+  await db.$executeRaw`
+    INSERT INTO "CatalogueVersion" ("id", "version") VALUES (1, 1)
+    ON CONFLICT ("id") DO UPDATE SET "version" = "CatalogueVersion"."version" + 1`;
+}
+
+export function catalogueRepo(db: Tx, cache: CatalogueCache = createCatalogueCache()): CatalogueRepo {
   return {
     async listSkills() {
       return (await db.skill.findMany({ orderBy: { key: 'asc' } })).map(skillView);
@@ -106,29 +101,28 @@ export function catalogueRepo(db: Tx): CatalogueRepo {
       });
       return rows.map(serviceView);
     },
-    // Discovery filters in SQL and scores only what passes (docs/api.md "Discovery at catalogue
-    // scale"): three statements over the serviceType index, whatever the catalogue's size.
-    async filterServices(filter, failedLimit) {
-      const ok = passes(filter);
-      const passed = await db.$queryRaw<MarketService[]>`
-        SELECT * FROM "MarketService" WHERE "serviceType" = ${filter.serviceType} AND ${ok} ORDER BY "id" COLLATE "C"`;
-      // The count apart from the rows: a window count would carry every failing row to the sort.
-      const failed = await db.$queryRaw<MarketService[]>`
-        SELECT * FROM "MarketService"
-        WHERE "serviceType" = ${filter.serviceType} AND NOT (${ok}) ORDER BY "id" COLLATE "C" LIMIT ${failedLimit}`;
-      const [count] = await db.$queryRaw<{ total: bigint }[]>`
-        SELECT count(*) AS "total" FROM "MarketService" WHERE "serviceType" = ${filter.serviceType} AND NOT (${ok})`;
-      return {
-        passed: passed.map(serviceView),
-        failedFirst: failed.map(serviceView),
-        failedTotal: Number(count?.total ?? 0),
-      };
+    async servicesOfType(serviceType) {
+      const [row] = await db.$queryRaw<{ version: bigint }[]>`
+        SELECT "version" FROM "CatalogueVersion" WHERE "id" = 1`;
+      const version = row?.version;
+      const entry = cache.byType.get(serviceType);
+      if (version !== undefined && entry?.version === version) return entry.services;
+      const rows = await db.marketService.findMany({ where: { serviceType } });
+      const services = rows.map(serviceView).sort(byId);
+      if (version === undefined) return services;
+      const latest = cache.byType.get(serviceType);
+      if (!latest || latest.version < version) {
+        if (!latest && cache.byType.size >= CACHED_TYPES_MAX) cache.byType.clear();
+        cache.byType.set(serviceType, { version, services });
+      }
+      return services;
     },
     async getService(id) {
       const row = await db.marketService.findUnique({ where: { id } });
       return row ? serviceView(row) : null;
     },
     async upsertService(id, input) {
+      await bumpVersion(db);
       const existing = await db.marketService.findUnique({ where: { id }, select: { id: true } });
       const data = {
         skillKey: input.skillKey,
