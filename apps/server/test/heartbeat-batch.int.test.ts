@@ -22,7 +22,7 @@ interface Agent {
   endpointId: string;
 }
 
-async function enrolled(t: TestApp): Promise<Agent> {
+async function enrolled(t: TestApp, enrolment: Json = {}): Promise<Agent> {
   const m = await t.inject({
     method: 'POST',
     url: '/api/v1/machines',
@@ -30,7 +30,11 @@ async function enrolled(t: TestApp): Promise<Agent> {
   });
   expect(m.statusCode, m.body).toBe(201);
   const machineId = json<{ item: { id: string } }>(m).item.id;
-  const e = await t.inject({ method: 'POST', url: `/api/v1/machines/${machineId}/agents/enrollment`, payload: {} });
+  const e = await t.inject({
+    method: 'POST',
+    url: `/api/v1/machines/${machineId}/agents/enrollment`,
+    payload: enrolment,
+  });
   expect(e.statusCode, e.body).toBe(201);
   const { id: agentId, agentToken } = json<{ item: { id: string; agentToken: string } }>(e).item;
   // The first heartbeat names its endpoint (the full path); the ones under test renew it.
@@ -60,6 +64,18 @@ async function heartbeatEvents(t: TestApp, agentId: string): Promise<Json[]> {
   const res = await t.inject(`/api/v1/audit-events?type=machine-agent.heartbeat&resourceId=${agentId}&limit=500`);
   expect(res.statusCode, res.body).toBe(200);
   return json<{ items: Json[] }>(res).items;
+}
+
+/** Counts the heartbeats with declared endpoints that the instance's batches renewed. */
+function spyDeclaredRenewals(t: TestApp): { count: number } {
+  const seen = { count: 0 };
+  const orig = t.app.store.heartbeats.renewMany.bind(t.app.store.heartbeats);
+  t.app.store.heartbeats.renewMany = async (items: LeaseRenewal[]) => {
+    const out = await orig(items);
+    seen.count += items.filter((i) => i.declared && out.get(i.agentId)?.complete).length;
+    return out;
+  };
+  return seen;
 }
 
 /** Records the size of every batch the instance writes (behaviour unchanged). */
@@ -134,6 +150,82 @@ function describeBatches(kind: DbKind) {
           expect(event.payload.agent).toEqual(view);
         }
       }
+    });
+
+    it('batches heartbeats that repeat their endpoints unchanged; any change still takes effect and is audited', async () => {
+      const QVAC = { providerKey: 'qvac', endpointBaseUrl: 'http://127.0.0.1:9' };
+      const agents = await Promise.all(
+        Array.from({ length: 30 }, () => enrolled(a, { allowedProviderKeys: ['qvac', 'ollama'] })),
+      );
+      const renewedA = spyDeclaredRenewals(a);
+      const renewedB = b === a ? { count: 0 } : spyDeclaredRenewals(b);
+      const before = Date.now();
+      // What mm-agent sends: its endpoints on every heartbeat. Two rounds in flight at once.
+      const calls = [0, 1].flatMap((round) => agents.map((ag, i) => ({ ag, t: on(i + round) })));
+      const answers = await Promise.all(
+        calls.map(async ({ ag, t }) => {
+          const res = await beat(t, ag, { leaseSeconds: 300, endpoints: [QVAC] });
+          return { ag, status: res.status, body: (await res.json()) as Json };
+        }),
+      );
+      for (const { status, body } of answers) expect(status, JSON.stringify(body)).toBe(200);
+      // Repeats are answered by batches (an agent twice in one batch goes the full path once).
+      expect(renewedA.count + renewedB.count).toBeGreaterThanOrEqual(agents.length);
+      for (const ag of agents) {
+        for (const { body } of answers.filter((x) => x.ag === ag)) {
+          expect(body.endpoints).toHaveLength(1);
+          expect(body.endpoints[0]).toMatchObject({ id: ag.endpointId, source: 'agent', status: 'active' });
+          expect(new Date(body.endpoints[0].leaseExpiresAt).getTime()).toBeGreaterThanOrEqual(before + 299_000);
+        }
+        expect(await heartbeatEvents(b, ag.agentId)).toHaveLength(3);
+        // A repeat changes nothing but the lease: only the first registration is an upsert event.
+        const upserts = json<{ items: Json[] }>(
+          await b.inject(`/api/v1/audit-events?type=runtime-endpoint.upserted&resourceId=${ag.endpointId}`),
+        ).items;
+        expect(upserts).toHaveLength(1);
+      }
+
+      const [moved, subset, taken] = agents;
+      if (!moved || !subset || !taken) throw new Error('agents');
+      // A changed declaration is written and audited (whichever instance answers).
+      const res = await beat(b, moved, { endpoints: [{ ...QVAC, endpointBaseUrl: 'http://127.0.0.1:10' }] });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Json).endpoints[0].endpointBaseUrl).toBe('http://127.0.0.1:10');
+      const movedUpserts = json<{ items: Json[] }>(
+        await a.inject(`/api/v1/audit-events?type=runtime-endpoint.upserted&resourceId=${moved.endpointId}`),
+      ).items;
+      expect(movedUpserts).toHaveLength(2);
+      // A second endpoint, then a heartbeat declaring only the first: the other's lease is not renewed.
+      const two = await beat(a, subset, {
+        leaseSeconds: 300,
+        endpoints: [QVAC, { providerKey: 'ollama', endpointBaseUrl: 'http://127.0.0.1:11' }],
+      });
+      expect(two.status).toBe(200);
+      const ollama = ((await two.json()) as Json).endpoints.find((e: Json) => e.providerKey === 'ollama');
+      const one = await beat(b, subset, { leaseSeconds: 600, endpoints: [QVAC] });
+      expect(one.status).toBe(200);
+      const listed = json<{ items: Json[] }>(
+        await a.inject(`/api/v1/machines/${subset.machineId}/runtime-endpoints`),
+      ).items;
+      const byKey = new Map(listed.map((e) => [e.providerKey, e]));
+      expect(byKey.get('ollama')?.leaseExpiresAt).toBe(ollama.leaseExpiresAt);
+      expect(new Date(byKey.get('qvac')?.leaseExpiresAt).getTime()).toBeGreaterThan(
+        new Date(ollama.leaseExpiresAt).getTime() + 200_000,
+      );
+      // An operator's PUT takes the endpoint over (manual); the agent's next heartbeat takes it back, audited.
+      const put = await a.inject({
+        method: 'PUT',
+        url: `/api/v1/machines/${taken.machineId}/runtime-endpoints/qvac`,
+        payload: { endpointBaseUrl: 'http://127.0.0.1:9' },
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      const back = await beat(b, taken, { endpoints: [QVAC] });
+      expect(back.status).toBe(200);
+      expect(((await back.json()) as Json).endpoints[0]).toMatchObject({ source: 'agent', agentId: taken.agentId });
+      const takenUpserts = json<{ items: Json[] }>(
+        await a.inject(`/api/v1/audit-events?type=runtime-endpoint.upserted&resourceId=${taken.endpointId}`),
+      ).items;
+      expect(takenUpserts).toHaveLength(3);
     });
 
     it('keeps each refusal of a batch its own: 404, 401, 403 beside acknowledged heartbeats', async () => {

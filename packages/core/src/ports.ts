@@ -403,6 +403,25 @@ export interface LeaseRenewal {
   seenAt: Date;
   leaseExpiresAt: Date;
   leaseSeconds: number;
+  /**
+   * The endpoints the heartbeat declared, as they would be stored (no credential): the renewal
+   * applies only when they are exactly the endpoints the agent owns, unchanged (docs/liveness.md
+   * "Heartbeats in batches"); absent for a heartbeat without endpoints.
+   */
+  declared?: DeclaredEndpoint[];
+}
+
+export interface DeclaredEndpoint {
+  providerKey: string;
+  label: string;
+  endpointBaseUrl: string;
+  authType: string;
+  modelAlias: string | null;
+  networkScope: string;
+  probePath: string;
+  status: string;
+  /** `authType: "none"` was sent: the stored credential must already be absent. */
+  clearsToken: boolean;
 }
 
 export interface LeaseRenewed {

@@ -16,7 +16,7 @@ import { hashToken, newAgentToken, tokenMatches } from '../lib/secrets.ts';
 import { runAs } from '../lib/request-scope.ts';
 import { lowerKeys } from '../lib/views.ts';
 import { createBatcher } from '../lib/batcher.ts';
-import type { LeaseRenewal, LeaseRenewed, Repos } from '../ports.ts';
+import type { DeclaredEndpoint, LeaseRenewal, LeaseRenewed, Repos } from '../ports.ts';
 import { endpointWrite, upsertEndpointIn } from './runtime-endpoints.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 
@@ -137,7 +137,7 @@ async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, 
     for (const input of req.endpoints) {
       const owner = { source: 'agent' as const, agentId: agent.id, leaseExpiresAt };
       const write = endpointWrite(input.providerKey, input, owner, deps);
-      const written = await upsertEndpointIn(tx, req.machineId, write, actor);
+      const written = await upsertEndpointIn(tx, req.machineId, write, actor, { quietRenewal: true });
       probeDue ||= written.probeDue;
       endpoints.push(written.item);
     }
@@ -159,6 +159,37 @@ async function writeHeartbeat(tx: Repos, deps: CoreDeps, req: HeartbeatRequest, 
   return { item, endpoints, nextHeartbeatInSeconds: Math.max(1, Math.floor(leaseSeconds / 3)), probeDue };
 }
 
+/**
+ * The endpoints a heartbeat declares, as the full path would store them, for the batched renewal
+ * (docs/liveness.md "Heartbeats in batches"); null when only the full path can answer: a credential
+ * is sent (it is sealed per write, so it cannot be compared) or a declaration is refused (the full
+ * path answers with the refusal, in its order).
+ */
+function declarationOf(req: HeartbeatRequest, deps: CoreDeps, leaseExpiresAt: Date): DeclaredEndpoint[] | null {
+  const out: DeclaredEndpoint[] = [];
+  for (const input of req.endpoints ?? []) {
+    if (input.authToken) return null;
+    let write;
+    try {
+      write = endpointWrite(input.providerKey, input, { source: 'agent', agentId: req.agentId, leaseExpiresAt }, deps);
+    } catch {
+      return null;
+    }
+    out.push({
+      providerKey: write.providerKey,
+      label: write.label,
+      endpointBaseUrl: write.endpointBaseUrl,
+      authType: write.authType,
+      modelAlias: write.modelAlias,
+      networkScope: write.networkScope,
+      probePath: write.probePath,
+      status: write.status,
+      clearsToken: write.credential.kind === 'clear',
+    });
+  }
+  return out;
+}
+
 /** What the auth cache holds of an agent: facts that never change for its id. */
 interface AgentAuth {
   machineId: string;
@@ -168,8 +199,9 @@ interface AgentAuth {
 const AUTH_CACHE_MAX = 100_000;
 
 /**
- * The heartbeat's fast path (docs/liveness.md "Heartbeats in batches"): a renewal without
- * endpoints, authenticated from a cache of token hashes and written in a group commit. Whatever it
+ * The heartbeat's fast path (docs/liveness.md "Heartbeats in batches"): a renewal, without endpoints
+ * or repeating the agent's endpoints unchanged, authenticated from a cache of token hashes and
+ * written in a group commit. Whatever it
  * cannot answer (a cache miss that does not check out, a revoked agent, a machine not active, a
  * lapsed lease to revive, a batch that failed for a reason other than the database being away)
  * goes to the full path, which answers with the exact refusal of context B9.
@@ -226,18 +258,21 @@ function createHeartbeatFastPath(deps: CoreDeps) {
     },
     /** The answer, or null when the full path must run. */
     async tryRenew(req: HeartbeatRequest, token: string): Promise<HeartbeatResponse | null> {
-      if (req.endpoints?.length || deps.config.identityVerification === 'required') return null;
+      if (deps.config.identityVerification === 'required') return null;
       const known = await authOf(req.agentId);
       if (!known || known.machineId !== req.machineId || !tokenMatches(token, known.tokenHash)) return null;
       const seenAt = deps.clock.now();
       const leaseSeconds = req.leaseSeconds ?? LEASE_SECONDS.default;
       const leaseExpiresAt = new Date(seenAt.getTime() + leaseSeconds * 1000);
+      const declared = req.endpoints?.length ? declarationOf(req, deps, leaseExpiresAt) : undefined;
+      if (declared === null) return null;
       const renewed = await batcher.submit({
         agentId: req.agentId,
         machineId: req.machineId,
         seenAt,
         leaseExpiresAt,
         leaseSeconds,
+        ...(declared && { declared }),
       });
       // Not complete: an endpoint was swept or taken over while this batch ran; the full path
       // renews (and revives) what is left, at the cost of a second heartbeat event.

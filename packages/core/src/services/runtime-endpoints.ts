@@ -103,14 +103,37 @@ function credentialCipher(
   }
 }
 
-/** Writes one endpoint and its audit event inside the caller's transaction. */
+/** True when the write changes nothing but the endpoint's lease (a heartbeat repeating itself). */
+function onlyLeaseChanges(current: RuntimeEndpointView | null, w: PendingEndpointWrite): boolean {
+  return (
+    current !== null &&
+    current.source === w.source &&
+    current.agentId === w.agentId &&
+    current.label === w.label &&
+    current.endpointBaseUrl === w.endpointBaseUrl &&
+    current.authType === w.authType &&
+    current.modelAlias === w.modelAlias &&
+    current.networkScope === w.networkScope &&
+    current.probePath === w.probePath &&
+    current.status === w.status &&
+    (w.credential.kind === 'keep' || (w.credential.kind === 'clear' && !current.hasAuthToken))
+  );
+}
+
+/**
+ * Writes one endpoint and its audit event inside the caller's transaction. With `quietRenewal`
+ * (an agent's heartbeat), a write that changes nothing but the lease is not audited: the
+ * heartbeat's own event records the renewal, as on the batched path (docs/liveness.md).
+ */
 export async function upsertEndpointIn(
   tx: Repos,
   machineId: string,
   pending: PendingEndpointWrite,
   actor: string,
+  opts: { quietRenewal?: boolean } = {},
 ): Promise<{ item: RuntimeEndpointView; created: boolean; probeDue: boolean }> {
   const current = await tx.endpoints.get(machineId, pending.providerKey);
+  const quiet = opts.quietRenewal === true && onlyLeaseChanges(current, pending);
   const { credential: _credential, ...fields } = pending;
   // A new or changed endpoint is probed at once (context C6): a manual write is an operator's
   // change; an agent's only when it moves the endpoint (a heartbeat repeats the same list).
@@ -125,6 +148,7 @@ export async function upsertEndpointIn(
     probeNow: probeDue,
   };
   const result = await tx.endpoints.upsert(machineId, write);
+  if (quiet) return { ...result, probeDue };
   await tx.audit.record({
     actor,
     type: 'runtime-endpoint.upserted',

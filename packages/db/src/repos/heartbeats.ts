@@ -11,7 +11,8 @@ const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"H
  * The group commit of heartbeats (docs/liveness.md "Heartbeats in batches"): one statement,
  * auto-committed, so one round trip per batch. For every agent of the batch that exists on the
  * named machine, is not `revoked`, whose machine is `active` and none of whose leases lapsed into
- * `unreachable` (those need a revival, audited, which the full path does): lock the agent row (in
+ * `unreachable` (those need a revival, audited, which the full path does) and, when the heartbeat
+ * declared endpoints, whose declaration is exactly the endpoints it owns, unchanged: lock the agent row (in
  * id order, so concurrent batches cannot deadlock), mark it seen (the conditional write on not
  * `revoked` is the final guard, rechecked on the locked row), extend its endpoints' leases
  * (skipping one a lease sweep turned `unreachable` meanwhile) and insert its
@@ -20,7 +21,8 @@ const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"H
 const RENEW_SQL = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS i("agentId" text, "machineId" text, "seenAt" timestamptz, "leaseExpiresAt" timestamptz, "leaseSeconds" int)
+    AS i("agentId" text, "machineId" text, "seenAt" timestamptz, "leaseExpiresAt" timestamptz, "leaseSeconds" int,
+          "declared" jsonb)
 ), ok AS (
   SELECT a."id", i."seenAt", i."leaseExpiresAt", i."leaseSeconds"
   FROM "MachineAgent" a
@@ -31,6 +33,21 @@ WITH input AS (
       SELECT 1 FROM "RuntimeEndpoint" e
       WHERE e."agentId" = a."id" AND e."source" = 'agent' AND e."status" = 'unreachable'
         AND e."leaseExpiresAt" < i."seenAt")
+    -- Declared endpoints: exactly the ones the agent owns, each unchanged and allowed.
+    AND (i."declared" IS NULL OR (
+      jsonb_array_length(i."declared") = (
+        SELECT count(*) FROM "RuntimeEndpoint" e WHERE e."agentId" = a."id" AND e."source" = 'agent')
+      AND NOT EXISTS (
+        SELECT 1 FROM jsonb_to_recordset(i."declared") AS d("providerKey" text, "label" text, "endpointBaseUrl" text,
+          "authType" text, "modelAlias" text, "networkScope" text, "probePath" text, "status" text, "clearsToken" boolean)
+        WHERE NOT (d."providerKey" = ANY(a."allowedProviderKeys")) OR NOT EXISTS (
+          SELECT 1 FROM "RuntimeEndpoint" e
+          WHERE e."machineId" = a."machineId" AND e."providerKey" = d."providerKey"
+            AND e."source" = 'agent' AND e."agentId" = a."id"
+            AND e."label" = d."label" AND e."endpointBaseUrl" = d."endpointBaseUrl" AND e."authType" = d."authType"
+            AND e."modelAlias" IS NOT DISTINCT FROM d."modelAlias" AND e."networkScope" = d."networkScope"
+            AND e."probePath" = d."probePath" AND e."status" = d."status"
+            AND (NOT d."clearsToken" OR e."authTokenCipher" IS NULL)))))
   ORDER BY a."id"
   FOR UPDATE OF a
 ), agent AS (
@@ -105,6 +122,7 @@ export function heartbeatRepo(db: PrismaClient): HeartbeatRepo {
           seenAt: i.seenAt.toISOString(),
           leaseExpiresAt: i.leaseExpiresAt.toISOString(),
           leaseSeconds: i.leaseSeconds,
+          declared: i.declared ?? null,
         })),
       );
       const rows = await db.$queryRawUnsafe<RenewRow[]>(RENEW_SQL, input);
