@@ -1,10 +1,15 @@
 import type { GraphEdgeView, GraphNodeView } from '@mm/contracts';
 import type { GraphRepo } from '@mm/core';
-import type { GraphEdge, GraphNode, Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { GraphEdge, GraphNode } from '../generated/prisma/client.ts';
 import { asRecord, iso } from './paging.ts';
 import type { Tx } from './tx.ts';
 
-export function nodeView(row: GraphNode): GraphNodeView {
+/** Rows as the views read them: `viewJson` (the trigger's copy of the view) is not needed. */
+type NodeRow = Omit<GraphNode, 'viewJson'>;
+type EdgeRow = Omit<GraphEdge, 'viewJson'>;
+
+export function nodeView(row: NodeRow): GraphNodeView {
   return {
     id: row.id,
     machineId: row.machineId,
@@ -20,7 +25,7 @@ export function nodeView(row: GraphNode): GraphNodeView {
   };
 }
 
-export function edgeView(row: GraphEdge): GraphEdgeView {
+export function edgeView(row: EdgeRow): GraphEdgeView {
   return {
     id: row.id,
     machineId: row.machineId,
@@ -37,25 +42,36 @@ export function edgeView(row: GraphEdge): GraphEdgeView {
 
 const json = (v: Record<string, unknown>) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonObject;
 
-const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const NODE_JSON = `json_build_object('id', n."id", 'machineId', n."machineId", 'type', n."type", 'refId', n."refId",
-  'title', n."title", 'status', n."status", 'position', json_build_object('x', n."positionX", 'y', n."positionY"),
-  'data', n."data", 'version', n."version", 'createdAt', ${ts('n."createdAt"')}, 'updatedAt', ${ts('n."updatedAt"')})`;
-const edgeJson = (label: boolean) => `json_build_object('id', e."id", 'machineId', e."machineId",
-  'sourceNodeId', e."sourceNodeId", 'targetNodeId', e."targetNodeId", 'type', e."type",
-  ${label ? `'label', e."label",` : ''} 'data', e."data", 'version', e."version",
-  'createdAt', ${ts('e."createdAt"')}, 'updatedAt', ${ts('e."updatedAt"')})`;
 /**
- * The graph view (`nodeView`, `edgeView`: same fields, same order, `label` omitted when unset) as
- * JSON text built by the database in one statement, so a large graph costs no per-row objects in
- * Node (docs/database.md "JSON built in the database"). json, not jsonb: json keeps key order.
+ * The graph view as JSON text: each row's view (`nodeView`, `edgeView`: same fields, same order,
+ * `label` omitted when unset) is kept in its `viewJson` column by a trigger on every write
+ * (migration 20261203110406_graph_view_json), so reading a graph only concatenates stored text: no
+ * per-row objects in Node and no JSON building per read (docs/database.md "JSON built in the
+ * database").
  */
-const GRAPH_JSON = `SELECT '{"nodes":' || coalesce(
-    (SELECT json_agg(${NODE_JSON} ORDER BY n."seq") FROM "GraphNode" n WHERE n."machineId" = $1)::text, '[]')
-  || ',"edges":' || coalesce(
-    (SELECT json_agg(CASE WHEN e."label" IS NULL THEN ${edgeJson(false)} ELSE ${edgeJson(true)} END ORDER BY e."seq")
-     FROM "GraphEdge" e WHERE e."machineId" = $1)::text, '[]')
-  || '}' AS "body"`;
+const GRAPH_JSON = `SELECT '{"nodes":[' || coalesce(
+    (SELECT string_agg(n."viewJson", ',' ORDER BY n."seq") FROM "GraphNode" n WHERE n."machineId" = $1), '')
+  || '],"edges":[' || coalesce(
+    (SELECT string_agg(e."viewJson", ',' ORDER BY e."seq") FROM "GraphEdge" e WHERE e."machineId" = $1), '')
+  || ']}' AS "body"`;
+
+/** The columns `nodeView` reads (not `viewJson`), for raw statements over many rows. */
+const NODE_FIELDS = [
+  'id',
+  'machineId',
+  'type',
+  'refId',
+  'title',
+  'status',
+  'positionX',
+  'positionY',
+  'data',
+  'version',
+  'createdAt',
+  'updatedAt',
+];
+const NODE_COLUMNS = Prisma.raw(NODE_FIELDS.map((f) => `"${f}"`).join(', '));
+const NODE_COLUMNS_OF_N = Prisma.raw(NODE_FIELDS.map((f) => `n."${f}"`).join(', '));
 
 export function graphRepo(db: Tx): GraphRepo {
   return {
@@ -65,8 +81,8 @@ export function graphRepo(db: Tx): GraphRepo {
     },
     async getGraph(machineId) {
       const [nodes, edges] = await Promise.all([
-        db.graphNode.findMany({ where: { machineId }, orderBy: { seq: 'asc' } }),
-        db.graphEdge.findMany({ where: { machineId }, orderBy: { seq: 'asc' } }),
+        db.graphNode.findMany({ where: { machineId }, orderBy: { seq: 'asc' }, omit: { viewJson: true } }),
+        db.graphEdge.findMany({ where: { machineId }, orderBy: { seq: 'asc' }, omit: { viewJson: true } }),
       ]);
       return { nodes: nodes.map(nodeView), edges: edges.map(edgeView) };
     },
@@ -87,20 +103,20 @@ export function graphRepo(db: Tx): GraphRepo {
     // order and one UPDATE … FROM unnest … RETURNING, whatever the number of nodes.
     async lockNodes(machineId, nodeIds) {
       if (!nodeIds.length) return [];
-      const rows = await db.$queryRaw<GraphNode[]>`
-        SELECT * FROM "GraphNode" WHERE "machineId" = ${machineId} AND "id" = ANY(${nodeIds}::text[])
+      const rows = await db.$queryRaw<NodeRow[]>`
+        SELECT ${NODE_COLUMNS} FROM "GraphNode" WHERE "machineId" = ${machineId} AND "id" = ANY(${nodeIds}::text[])
         ORDER BY "id" FOR UPDATE`;
       return rows.map(nodeView);
     },
     async moveNodes(machineId, moves) {
       if (!moves.length) return [];
       const ids = moves.map((m) => m.nodeId);
-      const rows = await db.$queryRaw<GraphNode[]>`
+      const rows = await db.$queryRaw<NodeRow[]>`
         UPDATE "GraphNode" AS n
         SET "positionX" = v.x, "positionY" = v.y, "version" = n."version" + 1, "updatedAt" = now()
         FROM unnest(${ids}::text[], ${moves.map((m) => m.x)}::float8[], ${moves.map((m) => m.y)}::float8[]) AS v(id, x, y)
         WHERE n."id" = v.id AND n."machineId" = ${machineId}
-        RETURNING n.*`;
+        RETURNING ${NODE_COLUMNS_OF_N}`;
       return rows.map(nodeView);
     },
     async lockGraph(machineId) {
@@ -160,6 +176,7 @@ export function graphRepo(db: Tx): GraphRepo {
       const rows = await db.graphEdge.findMany({
         where: { OR: [{ sourceNodeId: nodeId }, { targetNodeId: nodeId }] },
         orderBy: { seq: 'asc' },
+        omit: { viewJson: true },
       });
       return rows.map(edgeView);
     },
