@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { filtersOf, fromLocalInput, paramsOf, toLocalInput, typeOptions, viewOf } from './audit-filters.ts';
+import { fromLocalInput, toLocalInput } from '../../lib/time-range.ts';
+import { filtersOf, paramsOf, typeOptions, viewOf } from './audit-filters.ts';
 
 const NOW = Date.parse('2026-01-02T12:00:00.000Z');
 

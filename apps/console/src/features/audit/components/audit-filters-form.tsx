@@ -3,8 +3,10 @@ import type { MachineView } from '@mm/contracts';
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { fromLocalInput, TIME_PRESETS, toLocalInput, typeOptions } from '../audit-filters.ts';
-import type { AuditView, TimeChoice } from '../audit-filters.ts';
+import { fromLocalInput, TIME_PRESETS, toLocalInput } from '../../../lib/time-range.ts';
+import type { TimeChoice } from '../../../lib/time-range.ts';
+import { typeOptions } from '../audit-filters.ts';
+import type { AuditView } from '../audit-filters.ts';
 
 const TYPE_OPTIONS = typeOptions();
 

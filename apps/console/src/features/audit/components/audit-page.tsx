@@ -5,7 +5,8 @@ import { PageHeader, Panel } from '../../../components/ui/panel.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../../components/ui/states.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
 import { useMachines } from '../../machines/hooks/use-machines.ts';
-import { filtersOf, paramsOf, TIME_PRESETS, viewOf } from '../audit-filters.ts';
+import { describeRange } from '../../../lib/time-range.ts';
+import { filtersOf, paramsOf, viewOf } from '../audit-filters.ts';
 import type { AuditView } from '../audit-filters.ts';
 import { useAuditEvents } from '../hooks/use-audit.ts';
 import { AuditFiltersForm } from './audit-filters-form.tsx';
@@ -29,17 +30,7 @@ function activeFilters(view: AuditView, machineName: (id: string) => string) {
   if (view.machineId)
     chips.push({ key: 'machine', label: `machine ${machineName(view.machineId)}`, without: { machineId: '' } });
   if (view.principal) chips.push({ key: 'principal', label: `by ${view.principal}`, without: { principal: '' } });
-  const preset = TIME_PRESETS.find((p) => p.id === view.time);
-  if (preset) chips.push({ key: 'time', label: preset.label.toLowerCase(), without: { time: '' } });
-  if (view.time === 'custom') {
-    const from = view.since ? `from ${formatDateTime(view.since)}` : '';
-    const to = view.until ? `to ${formatDateTime(view.until)}` : '';
-    chips.push({
-      key: 'time',
-      label: [from, to].filter(Boolean).join(' '),
-      without: { time: '', since: '', until: '' },
-    });
-  }
+  if (view.time) chips.push({ key: 'time', label: describeRange(view, formatDateTime), without: { time: '' } });
   if (view.resourceType)
     chips.push({ key: 'resourceType', label: `resource type ${view.resourceType}`, without: { resourceType: '' } });
   if (view.resourceId)
