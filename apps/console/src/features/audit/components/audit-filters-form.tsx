@@ -40,7 +40,7 @@ export function AuditFiltersForm({
 
   return (
     <form
-      className="filters"
+      className="filters filters--hinted"
       data-testid="audit-filters"
       onSubmit={(e) => {
         e.preventDefault();
@@ -107,7 +107,7 @@ export function AuditFiltersForm({
       </Field>
       {draft.time === 'custom' ? (
         <>
-          <Field label="From">
+          <Field label="From" wide>
             <input
               type="datetime-local"
               value={toLocalInput(draft.since)}
@@ -115,7 +115,7 @@ export function AuditFiltersForm({
               data-testid="audit-filter-since"
             />
           </Field>
-          <Field label="To">
+          <Field label="To" wide>
             <input
               type="datetime-local"
               value={toLocalInput(draft.until)}

@@ -158,13 +158,6 @@ export function RunDetailPage() {
             </dl>
             <RunCard run={run.data.run} />
           </Panel>
-          <Panel title="Outcome">
-            {run.data.outcome ? (
-              <OutcomeCard outcome={run.data.outcome} />
-            ) : (
-              <EmptyState title="No outcome recorded for this run" />
-            )}
-          </Panel>
           {task.isPending ? (
             <Loading label="Loading the run's task…" />
           ) : task.isError ? (
@@ -172,6 +165,13 @@ export function RunDetailPage() {
           ) : (
             <TaskPanel machineId={machineId} run={run.data.run} task={task.data} />
           )}
+          <Panel title="Outcome">
+            {run.data.outcome ? (
+              <OutcomeCard outcome={run.data.outcome} />
+            ) : (
+              <EmptyState title="No outcome recorded for this run" />
+            )}
+          </Panel>
         </>
       )}
     </div>

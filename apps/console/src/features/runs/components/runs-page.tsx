@@ -154,7 +154,7 @@ export function RunsPage() {
           </Field>
           {custom.time === 'custom' ? (
             <>
-              <Field label="From">
+              <Field label="From" wide>
                 <input
                   type="datetime-local"
                   value={toLocalInput(custom.since)}
@@ -162,7 +162,7 @@ export function RunsPage() {
                   data-testid="runs-filter-since"
                 />
               </Field>
-              <Field label="To">
+              <Field label="To" wide>
                 <input
                   type="datetime-local"
                   value={toLocalInput(custom.until)}

@@ -393,7 +393,7 @@ function ExecuteStep({
           onChange={setOverride}
           testId="execute-override"
         />
-        {!EXECUTABLE.has(task.status) && task.status !== 'completed' && task.status !== 'handed_off' ? (
+        {!EXECUTABLE.has(task.status) && !['completed', 'handed_off', 'executing'].includes(task.status) ? (
           <span className="muted small">Resolve a route first.</span>
         ) : null}
       </div>

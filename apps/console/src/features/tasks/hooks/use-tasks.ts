@@ -21,7 +21,9 @@ export function useTask(machineId: string, taskId: string) {
       : e.type.startsWith('run.') && e.payload.taskId === taskId;
     if (!ofTask) return;
     if (e.type === 'run.hop-started') {
+      // The hop now tried, and the run's attempts before it (written with the event).
       void utils.audit.list.invalidate({ resourceId: e.resourceId, type: 'run.hop-started' });
+      void utils.tasks.listRuns.invalidate({ machineId, taskId });
       return;
     }
     void utils.tasks.get.invalidate({ machineId, taskId });
