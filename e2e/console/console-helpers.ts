@@ -105,3 +105,23 @@ export async function seedNodes(
   }
   return ids;
 }
+
+/**
+ * On a small screen tables are card lists: every visible cell must name its column (`data-label`),
+ * except action cells, whose buttons say what they do.
+ */
+export async function expectLabelledCells(page: Page): Promise<void> {
+  const unlabelled = await page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLTableCellElement>('.table td'))
+      .filter((td) => td.offsetParent !== null && !td.classList.contains('cell-actions'))
+      .filter((td) => !td.dataset.label?.trim() && td.textContent?.trim())
+      .map((td) => td.textContent?.trim().slice(0, 40)),
+  );
+  expect(unlabelled, 'card values without a label').toEqual([]);
+  // And the label is really drawn beside the value.
+  const drawn = await page.evaluate(() => {
+    const td = document.querySelector<HTMLTableCellElement>('.table td[data-label]');
+    return td ? getComputedStyle(td, '::before').content : null;
+  });
+  if (drawn !== null) expect(drawn).not.toBe('none');
+}

@@ -2,7 +2,7 @@ import { startFakeRuntime } from '@mm/fake-runtime';
 import type { FakeRuntime } from '@mm/fake-runtime';
 import { expect, test } from '@playwright/test';
 import { createMachine, putEndpoint } from '../support/api.ts';
-import { expectNoHorizontalScroll, screenshot, seedNodes } from './console-helpers.ts';
+import { expectLabelledCells, expectNoHorizontalScroll, screenshot, seedNodes } from './console-helpers.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -56,6 +56,8 @@ test('every screen is usable with data, at this viewport, without horizontal scr
     await page.goto(url);
     await ready();
     await expectNoHorizontalScroll(page);
+    // Tables turn into card lists at 390 px: every value keeps its label.
+    if ((page.viewportSize()?.width ?? 0) <= 720) await expectLabelledCells(page);
     await screenshot(page, testInfo, name);
   };
   await visit('machines', '/machines', () => expect(page.getByTestId('machine-row').first()).toBeVisible());

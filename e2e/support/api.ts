@@ -23,13 +23,18 @@ export async function putEndpoint(request: APIRequestContext, machineId: string,
 }
 
 /** Creates the quick start's inference task (qvac private inference) on a machine and returns it. */
-export async function createInferenceTask(request: APIRequestContext, machineId: string): Promise<Json> {
+export async function createInferenceTask(
+  request: APIRequestContext,
+  machineId: string,
+  extra: Json = {},
+): Promise<Json> {
   const res = await request.post(`/api/v1/machines/${machineId}/tasks`, {
     data: {
       serviceType: 'compute.marketplace',
       taskType: 'inference',
       operation: 'run-private-inference',
       input: { messages: [{ role: 'user', content: 'hello' }] },
+      ...extra,
     },
   });
   expect(res.status()).toBe(201);

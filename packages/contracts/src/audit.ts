@@ -25,6 +25,7 @@ export const AUDIT_EVENT_TYPES = [
   'task.executed',
   'task.failed',
   'run.started',
+  'run.hop-started',
   'policy.created',
   'policy.updated',
   'policy.deleted',

@@ -355,6 +355,8 @@ export interface RunRepo {
    * knows no other process can hold one), skipping runs another pass holds.
    */
   claimLapsed(now: Date, limit: number, everyRunning: boolean): Promise<RunView[]>;
+  /** Writes the attempts so far of a run only while it is `running`; null when it was settled. */
+  recordAttempts(id: string, attempts: RunView['attempts']): Promise<RunView | null>;
   get(id: string): Promise<RunView | null>;
   update(id: string, patch: Partial<Omit<RunView, 'id' | 'createdAt' | 'updatedAt' | 'machineId'>>): Promise<RunView>;
   list(

@@ -40,9 +40,13 @@ export function formatCountdown(iso: string, now: number): string {
   return `${m}m ${String(sec).padStart(2, '0')}s`;
 }
 
+/** "845 ms", "2.51 s", "12.3 s", "2 min 05 s", "3 h 04 min". */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
 export function prettyJson(value: unknown): string {

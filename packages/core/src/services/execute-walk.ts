@@ -74,6 +74,25 @@ function attemptOf(
   };
 }
 
+/**
+ * A native hop about to be called, with the attempts before it: what `onHop` hears so the run can
+ * say which hop it is on while the runtime answers (docs/console.md "Hop progress").
+ */
+export interface HopStart {
+  /** 1-based, as `RunAttempt.hop`. */
+  hop: number;
+  /** How many hops the route has (the selected one plus its fallback chain). */
+  of: number;
+  skillKey: string;
+  serviceId: string;
+  executionMode: FallbackHop['executionMode'];
+  providerKey: string;
+  endpointBaseUrl: string;
+  startedAt: string;
+  /** The attempts settled before this hop, in order. */
+  attempts: RunAttempt[];
+}
+
 /** The port resolves every runtime failure; a throw is a defect, reported without its text. */
 async function invokeSafely(runtime: RuntimePort, call: RuntimeCall): Promise<RuntimeResult> {
   try {
@@ -89,6 +108,7 @@ export async function walk(
   task: TaskView,
   route: RouteView,
   input: Record<string, unknown>,
+  onHop?: (start: HopStart) => Promise<void>,
 ): Promise<Walk> {
   const selected: FallbackHop = {
     skillKey: route.selectedSkillKey,
@@ -169,6 +189,17 @@ export async function walk(
         message: 'the stored credential cannot be decrypted for this endpoint (URL changed, or MM_SECRET_KEY changed?)',
         httpStatus: null,
       };
+    }
+    if (!response && onHop) {
+      await onHop({
+        hop: i + 1,
+        of: hops.length,
+        ...hop,
+        providerKey: service.providerKey,
+        endpointBaseUrl: endpoint.endpointBaseUrl,
+        startedAt: started.toISOString(),
+        attempts: [...attempts],
+      });
     }
     response ??= await invokeSafely(deps.runtime, {
       providerKey: service.providerKey,

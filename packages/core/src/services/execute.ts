@@ -16,7 +16,7 @@ import type { Caller } from '../deps.ts';
 import { probeConfigOf, SYSTEM_ACTOR } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { walk } from './execute-walk.ts';
-import type { ExecuteDeps, Walk } from './execute-walk.ts';
+import type { ExecuteDeps, HopStart, Walk } from './execute-walk.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 import { observeEndpointIn } from './probes.ts';
 
@@ -80,6 +80,31 @@ async function start(deps: ExecuteDeps, machineId: string, taskId: string, calle
     });
     return { task, route, run };
   });
+}
+
+/**
+ * Phase 2's progress, one small transaction per native hop: the run's attempts so far and a
+ * `run.hop-started` event naming the hop now called, so the change feed tells a console which hop
+ * is being tried while the runtime answers. Advisory: a failure to write it never fails the walk
+ * (settle records the attempts anyway), and a run already settled by recovery is left alone.
+ */
+async function recordHop(deps: ExecuteDeps, ctx: { task: TaskView; run: RunView }, h: HopStart, caller: Caller) {
+  try {
+    await deps.store.transaction(async (tx) => {
+      const run = await tx.runs.recordAttempts(ctx.run.id, h.attempts);
+      if (!run) return;
+      const { attempts: _before, ...hop } = h;
+      await tx.audit.record({
+        actor: caller.actor,
+        type: 'run.hop-started',
+        resourceType: 'run',
+        resourceId: run.id,
+        payload: { run, taskId: ctx.task.id, hop },
+      });
+    });
+  } catch {
+    // Best effort (see above): the runtime call goes ahead.
+  }
 }
 
 function summaryOf(outcome: Walk, hops: number): string {
@@ -252,7 +277,7 @@ async function finish(
 ): Promise<ExecuteTaskResponse> {
   let w: Walk;
   try {
-    w = await walk(deps, ctx.task, ctx.route, req.input ?? ctx.task.input);
+    w = await walk(deps, ctx.task, ctx.route, req.input ?? ctx.task.input, (h) => recordHop(deps, ctx, h, caller));
   } catch (err) {
     // Something unexpected (not a runtime answer): record the failure rather than leave it executing.
     w = {

@@ -217,6 +217,12 @@ export function runRepo(db: Tx): RunRepo {
       const runs = await db.run.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { seq: 'asc' } });
       return runs.map(runView);
     },
+    async recordAttempts(id, attempts) {
+      // Conditional, like settleRunning: a walk that outlived its claim must not rewrite the run
+      // recovery already settled as interrupted.
+      const res = await db.run.updateMany({ where: { id, status: 'running' }, data: { attempts: json(attempts) } });
+      return res.count === 1 ? runView(await db.run.findUniqueOrThrow({ where: { id } })) : null;
+    },
     async get(id) {
       const row = await db.run.findUnique({ where: { id } });
       return row ? runView(row) : null;

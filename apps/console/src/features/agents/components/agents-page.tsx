@@ -130,22 +130,24 @@ export function AgentsPage() {
             <tbody>
               {agents.data.items.map((a) => (
                 <tr key={a.id} data-testid="agent-row" data-agent-id={a.id}>
-                  <td>
+                  <td data-label="Agent">
                     <div className="strong">{a.label}</div>
                     <div className="mono small muted">{a.id}</div>
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <StatusBadge status={a.status} testId="agent-status" />
                   </td>
-                  <td>
+                  <td data-label="Provider keys">
                     {a.allowedProviderKeys.map((k) => (
                       <Tag key={k}>{k}</Tag>
                     ))}
                   </td>
-                  <td title={formatDateTime(a.lastSeenAt)}>
+                  <td title={formatDateTime(a.lastSeenAt)} data-label="Last seen">
                     {a.lastSeenAt ? formatRelative(a.lastSeenAt) : <span className="muted">never</span>}
                   </td>
-                  <td className="muted">{formatDateTime(a.createdAt)}</td>
+                  <td className="muted" data-label="Enrolled">
+                    {formatDateTime(a.createdAt)}
+                  </td>
                   <td className="cell-actions">
                     {a.status !== 'revoked' ? (
                       <ConfirmButton

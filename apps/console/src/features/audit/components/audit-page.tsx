@@ -1,175 +1,140 @@
-import { AUDIT_EVENT_TYPES, RESOURCE_TYPES } from '@mm/contracts';
-import type { AuditEventView } from '@mm/contracts';
-import { memo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Button } from '../../../components/ui/button.tsx';
-import { Field } from '../../../components/ui/field.tsx';
-import { JsonView } from '../../../components/ui/json-view.tsx';
 import { PageHeader, Panel } from '../../../components/ui/panel.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../../components/ui/states.tsx';
-import { formatDateTime, formatRelative } from '../../../lib/format.ts';
+import { formatDateTime } from '../../../lib/format.ts';
+import { useMachines } from '../../machines/hooks/use-machines.ts';
+import { describeRange } from '../../../lib/time-range.ts';
+import { filtersOf, paramsOf, viewOf } from '../audit-filters.ts';
+import type { AuditView } from '../audit-filters.ts';
 import { useAuditEvents } from '../hooks/use-audit.ts';
-import type { AuditFilters } from '../hooks/use-audit.ts';
+import { AuditFiltersForm } from './audit-filters-form.tsx';
+import { AuditRow } from './audit-row.tsx';
 
-const AuditRow = memo(function AuditRow({ event }: { event: AuditEventView }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <li
-      className={`audit-row${open ? ' is-open' : ''}`}
-      data-testid="audit-row"
-      data-type={event.type}
-      data-resource-id={event.resourceId}
-    >
-      <button
-        type="button"
-        className="audit-row__head"
-        onClick={() => setOpen((v) => !v)}
-        aria-expanded={open}
-        data-testid="audit-row-toggle"
-      >
-        <span className="audit-row__caret">{open ? '▾' : '▸'}</span>
-        <code className="audit-row__type" data-testid="audit-type">
-          {event.type}
-        </code>
-        <span className="audit-row__res">
-          <span className="muted">{event.resourceType}</span> <span className="mono">{event.resourceId}</span>
-        </span>
-        <span className="audit-row__actor mono">{event.actor}</span>
-        <span className="audit-row__time muted" title={formatDateTime(event.createdAt)}>
-          {formatRelative(event.createdAt)}
-        </span>
-      </button>
-      {open ? (
-        <div className="audit-row__body">
-          <div className="muted small">
-            event <span className="mono">{event.id}</span> · {formatDateTime(event.createdAt)}
-          </div>
-          <JsonView value={event.payload} testId="audit-payload" />
-        </div>
-      ) : null}
-    </li>
-  );
-});
+const EMPTY: AuditView = {
+  type: '',
+  resourceType: '',
+  resourceId: '',
+  machineId: '',
+  principal: '',
+  time: '',
+  since: '',
+  until: '',
+};
 
-function filtersOf(params: URLSearchParams): AuditFilters {
-  const f: AuditFilters = {};
-  for (const key of ['type', 'resourceType', 'resourceId'] as const) {
-    const v = params.get(key)?.trim();
-    if (v) f[key] = v;
-  }
-  return f;
+/** The filters in force, each with what removing it leaves. */
+function activeFilters(view: AuditView, machineName: (id: string) => string) {
+  const chips: { key: string; label: string; without: Partial<AuditView> }[] = [];
+  if (view.type) chips.push({ key: 'type', label: `type ${view.type}`, without: { type: '' } });
+  if (view.machineId)
+    chips.push({ key: 'machine', label: `machine ${machineName(view.machineId)}`, without: { machineId: '' } });
+  if (view.principal) chips.push({ key: 'principal', label: `by ${view.principal}`, without: { principal: '' } });
+  if (view.time) chips.push({ key: 'time', label: describeRange(view, formatDateTime), without: { time: '' } });
+  if (view.resourceType)
+    chips.push({ key: 'resourceType', label: `resource type ${view.resourceType}`, without: { resourceType: '' } });
+  if (view.resourceId)
+    chips.push({ key: 'resourceId', label: `resource ${view.resourceId}`, without: { resourceId: '' } });
+  return chips;
 }
 
 export function AuditPage() {
   const [params, setParams] = useSearchParams();
-  const filters = filtersOf(params);
-  const events = useAuditEvents(filters);
-  const [type, setType] = useState(filters.type ?? '');
-  const [resourceType, setResourceType] = useState(filters.resourceType ?? '');
-  const [resourceId, setResourceId] = useState(filters.resourceId ?? '');
-  // The URL changed (a link, back/forward): the form follows it. Adjusted during render, not in an effect.
-  const [shownParams, setShownParams] = useState(params);
-  if (shownParams !== params) {
-    setShownParams(params);
-    setType(params.get('type') ?? '');
-    setResourceType(params.get('resourceType') ?? '');
-    setResourceId(params.get('resourceId') ?? '');
-  }
-
-  const items = events.data?.pages.flatMap((p) => p.items) ?? [];
+  const view = useMemo(() => viewOf(params), [params]);
+  const machines = useMachines();
+  const machineList = useMemo(() => machines.data?.items ?? [], [machines.data]);
+  const names = useMemo(() => new Map(machineList.map((m) => [m.id, m.displayName])), [machineList]);
+  const show = (next: AuditView) => setParams(paramsOf(next));
+  const chips = activeFilters(view, (id) => names.get(id) ?? id);
+  const principals = [...new Set(['local', 'system', ...(view.principal ? [view.principal] : [])])];
 
   return (
     <div className="page">
-      <PageHeader title="Audit log" subtitle="Every state change, newest first. Click an event to read its payload." />
+      <PageHeader
+        title="Audit log"
+        subtitle="Every state change, newest first. Filter by type or group, machine, principal and time; the filters are in the address, so a view can be shared."
+      />
       <Panel>
-        <form
-          className="filters"
-          data-testid="audit-filters"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const next = new URLSearchParams();
-            if (type.trim()) next.set('type', type.trim());
-            if (resourceType.trim()) next.set('resourceType', resourceType.trim());
-            if (resourceId.trim()) next.set('resourceId', resourceId.trim());
-            setParams(next);
-          }}
-        >
-          <Field label="Event type">
-            <input
-              list="audit-types"
-              value={type}
-              onChange={(e) => setType(e.target.value)}
-              placeholder="any"
-              data-testid="audit-filter-type"
-            />
-            <datalist id="audit-types">
-              {AUDIT_EVENT_TYPES.map((t) => (
-                <option key={t} value={t} />
-              ))}
-            </datalist>
-          </Field>
-          <Field label="Resource type">
-            <select
-              value={resourceType}
-              onChange={(e) => setResourceType(e.target.value)}
-              data-testid="audit-filter-resource-type"
-            >
-              <option value="">any</option>
-              {RESOURCE_TYPES.map((t) => (
-                <option key={t}>{t}</option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Resource id">
-            <input
-              value={resourceId}
-              onChange={(e) => setResourceId(e.target.value)}
-              placeholder="any"
-              data-testid="audit-filter-resource-id"
-            />
-          </Field>
-          <div className="filters__actions">
-            <Button type="submit" variant="primary" data-testid="audit-filter-apply">
-              Apply
-            </Button>
-            <Button variant="ghost" onClick={() => setParams(new URLSearchParams())} data-testid="audit-filter-clear">
-              Clear
-            </Button>
-          </div>
-        </form>
-        {events.isPending ? (
-          <Loading label="Loading events…" />
-        ) : events.isError && !events.data ? (
-          <ErrorNotice error={events.error} onRetry={() => void events.refetch()} />
-        ) : items.length === 0 ? (
-          <EmptyState title={Object.keys(filters).length ? 'No events match these filters' : 'No events yet'} />
-        ) : (
-          <>
-            <ul className="audit-list" data-testid="audit-list">
-              {items.map((e) => (
-                <AuditRow key={e.id} event={e} />
-              ))}
-            </ul>
-            <div className="list-foot">
-              <span className="muted small" data-testid="audit-count">
-                {items.length} event{items.length === 1 ? '' : 's'} shown
-              </span>
-              {events.hasNextPage ? (
-                <Button
-                  onClick={() => void events.fetchNextPage()}
-                  busy={events.isFetchingNextPage}
-                  data-testid="audit-load-more"
+        <AuditFiltersForm
+          view={view}
+          machines={machineList}
+          principals={principals}
+          onApply={show}
+          onClear={() => show(EMPTY)}
+        />
+        {chips.length ? (
+          <div className="chip-row active-filters" data-testid="audit-active-filters">
+            <span className="muted small">Showing</span>
+            {chips.map((c) => (
+              <span key={c.key} className="filter-chip" data-testid="audit-active-filter" data-key={c.key}>
+                {c.label}
+                <button
+                  type="button"
+                  className="filter-chip__remove"
+                  aria-label={`Remove filter ${c.label}`}
+                  onClick={() => show({ ...view, ...c.without })}
                 >
-                  Load more
-                </Button>
-              ) : (
-                <span className="muted small">end of log</span>
-              )}
-            </div>
-            {events.isError ? <ErrorNotice error={events.error} testId="audit-page-error" /> : null}
-          </>
-        )}
+                  ✕
+                </button>
+              </span>
+            ))}
+          </div>
+        ) : null}
+        {/* Keyed by the query string: each view counts its presets back from when it was opened. */}
+        <AuditResults key={params.toString()} view={view} names={names} filtered={chips.length > 0} />
       </Panel>
     </div>
+  );
+}
+
+function AuditResults({
+  view,
+  names,
+  filtered,
+}: {
+  view: AuditView;
+  names: ReadonlyMap<string, string>;
+  filtered: boolean;
+}) {
+  // A preset ("last 24 hours") counts back from now, fixed while this view polls.
+  const [openedAt] = useState(() => Date.now());
+  const filters = useMemo(() => filtersOf(view, openedAt), [view, openedAt]);
+  const events = useAuditEvents(filters);
+  const items = useMemo(() => events.data?.pages.flatMap((p) => p.items) ?? [], [events.data]);
+  const principalHref = (principal: string) => `/audit?${paramsOf({ ...view, principal }).toString()}`;
+
+  if (events.isPending) return <Loading label="Loading events…" />;
+  if (events.isError && !events.data) return <ErrorNotice error={events.error} onRetry={() => void events.refetch()} />;
+  if (items.length === 0) return <EmptyState title={filtered ? 'No events match these filters' : 'No events yet'} />;
+  return (
+    <>
+      <ul className="audit-list" data-testid="audit-list">
+        {items.map((e) => (
+          <AuditRow
+            key={e.id}
+            event={e}
+            machineName={e.machineId ? names.get(e.machineId) : undefined}
+            principalHref={principalHref(e.principal)}
+          />
+        ))}
+      </ul>
+      <div className="list-foot">
+        <span className="muted small" data-testid="audit-count">
+          {items.length} event{items.length === 1 ? '' : 's'} shown
+        </span>
+        {events.hasNextPage ? (
+          <Button
+            onClick={() => void events.fetchNextPage()}
+            busy={events.isFetchingNextPage}
+            data-testid="audit-load-more"
+          >
+            Load more
+          </Button>
+        ) : (
+          <span className="muted small">end of log</span>
+        )}
+      </div>
+      {events.isError ? <ErrorNotice error={events.error} testId="audit-page-error" /> : null}
+    </>
   );
 }

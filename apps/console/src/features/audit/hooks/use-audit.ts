@@ -1,10 +1,7 @@
 import { trpc } from '../../../lib/trpc.ts';
+import type { AuditFilters } from '../audit-filters.ts';
 
-export interface AuditFilters {
-  type?: string;
-  resourceType?: string;
-  resourceId?: string;
-}
+export type { AuditFilters } from '../audit-filters.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
 

@@ -41,35 +41,37 @@ function EndpointRow({
   const lock = useWriteLock();
   return (
     <tr data-testid="endpoint-row" data-provider-key={ep.providerKey}>
-      <td>
+      <td data-label="Provider">
         <div className="strong mono">{ep.providerKey}</div>
         <div className="muted small">{ep.label}</div>
       </td>
-      <td>
+      <td data-label="Status">
         <StatusBadge status={ep.status} testId="endpoint-status-badge" />
       </td>
-      <td className="mono small">
+      <td className="mono small" data-label="Base URL">
         {ep.endpointBaseUrl}
         <div className="muted">
           {ep.networkScope} · probe {ep.probePath}
           {ep.modelAlias ? ` · model ${ep.modelAlias}` : ''}
         </div>
       </td>
-      <td>
+      <td data-label="Source">
         <StatusBadge status={ep.source} />
         <div className="muted small">
           auth {ep.authType}
           {ep.hasAuthToken ? ' · token stored' : ''}
         </div>
       </td>
-      <td className="mono small">{ep.agentId ?? <span className="muted">—</span>}</td>
-      <td className="nowrap">
+      <td className="mono small" data-label="Agent">
+        {ep.agentId ?? <span className="muted">—</span>}
+      </td>
+      <td className="nowrap" data-label="Lease">
         <LeaseCountdown leaseExpiresAt={ep.leaseExpiresAt} />
       </td>
-      <td className="small nowrap" title={formatDateTime(ep.lastCheckedAt)}>
+      <td className="small nowrap" title={formatDateTime(ep.lastCheckedAt)} data-label="Last checked">
         {formatRelative(ep.lastCheckedAt)}
       </td>
-      <td className="small nowrap" title={formatDateTime(ep.lastHealthyAt)}>
+      <td className="small nowrap" title={formatDateTime(ep.lastHealthyAt)} data-label="Last healthy">
         {formatRelative(ep.lastHealthyAt)}
       </td>
       <td className="cell-actions">

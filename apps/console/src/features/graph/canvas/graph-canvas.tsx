@@ -11,6 +11,7 @@ import {
 } from '@xyflow/react';
 import type { ReactFlowState, Viewport, XYPosition } from '@xyflow/react';
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { ErrorNotice } from '../../../components/ui/states.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { useSmallScreen } from '../../../components/ui/use-media-query.ts';
@@ -237,9 +238,15 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
   // rasterised crisply at the new zoom. No React state.
   const onMoveStart = useCallback(() => wrapper.current?.classList.add('is-moving'), []);
   const onMoveEnd = useCallback(() => wrapper.current?.classList.remove('is-moving'), []);
+  // `?node=<id>` (the audit log links a node this way): select it and centre on it once the canvas is up.
+  const [params] = useSearchParams();
+  const focusNode = useRef(params.get('node'));
   const onInit = useCallback(() => {
     setViewportSettled(true);
-    requestAnimationFrame(() => wrapper.current?.setAttribute('data-ready', 'true'));
+    requestAnimationFrame(() => {
+      if (focusNode.current) pickNodeRef.current(focusNode.current);
+      wrapper.current?.setAttribute('data-ready', 'true');
+    });
   }, []);
 
   useGraphShortcuts({ deleteSelection, copy, paste, undo, redo, focusSearch, readOnly });

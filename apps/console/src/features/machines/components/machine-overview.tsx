@@ -147,7 +147,10 @@ export function MachineOverview() {
           <dd>{formatDateTime(m.updatedAt)}</dd>
         </dl>
         <p className="small">
-          <Link to={`/audit?resourceId=${encodeURIComponent(m.id)}`}>Audit events of this machine →</Link>
+          {/* Machine scope: the events of everything the machine holds, not only the machine's own. */}
+          <Link to={`/audit?machineId=${encodeURIComponent(m.id)}`} data-testid="machine-audit-link">
+            Events of this machine (graph, tasks, runs, endpoints, agents) →
+          </Link>
         </p>
       </Panel>
     </div>

@@ -8,7 +8,7 @@ import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { filterMachines } from '../health.ts';
 import { HealthSummary } from './health-summary.tsx';
-import { formatRelative } from '../../../lib/format.ts';
+import { formatDateTime, formatRelative } from '../../../lib/format.ts';
 import { useMachines } from '../hooks/use-machines.ts';
 import { CreateMachineForm } from './create-machine-form.tsx';
 
@@ -118,7 +118,7 @@ export function MachinesPage() {
             <tbody>
               {shown.map((m) => (
                 <tr key={m.id} data-testid="machine-row" data-machine-id={m.id}>
-                  <td>
+                  <td data-label="Name">
                     <Link to={`/machines/${m.id}/graph`} className="strong-link">
                       {m.displayName}
                     </Link>
@@ -135,7 +135,7 @@ export function MachinesPage() {
                   </td>
                   <td data-label="Type">{m.machineType}</td>
                   <td data-label="Policies">{m.policyIds.length}</td>
-                  <td className="muted" data-label="Updated">
+                  <td className="muted" title={formatDateTime(m.updatedAt)} data-label="Updated">
                     {formatRelative(m.updatedAt)}
                   </td>
                 </tr>

@@ -1,16 +1,27 @@
 import { RUN_STATUSES, zExecutionMode } from '@mm/contracts';
-import type { ExecutionMode, RunStatus } from '@mm/contracts';
-import { useState } from 'react';
+import type { ExecutionMode, RunStatus, RunView } from '@mm/contracts';
+import { memo, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { Panel } from '../../../components/ui/panel.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../../components/ui/states.tsx';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
-import { formatDateTime, formatRelative } from '../../../lib/format.ts';
+import { useNow } from '../../../components/ui/use-now.ts';
+import { formatDateTime, formatDuration, formatRelative } from '../../../lib/format.ts';
+import {
+  boundsOf,
+  fromLocalInput,
+  TIME_PRESETS,
+  timeRangeOf,
+  toLocalInput,
+  writeTimeRange,
+} from '../../../lib/time-range.ts';
+import type { TimeChoice, TimeRange } from '../../../lib/time-range.ts';
 import { useMachineId } from '../../machines/hooks/use-machine-id.ts';
-import { useRuns } from '../hooks/use-runs.ts';
+import { RUNS_LOADED, useRuns } from '../hooks/use-runs.ts';
 import type { RunFilters } from '../hooks/use-runs.ts';
+import { runDurationMs, withinRange } from '../run-time.ts';
 
 function filtersOf(params: URLSearchParams): RunFilters {
   const f: RunFilters = {};
@@ -25,26 +36,54 @@ function filtersOf(params: URLSearchParams): RunFilters {
   return f;
 }
 
+/** Settled: how long the run took. Running: how long so far, ticking in this cell only. */
+const RunDuration = memo(function RunDuration({ run }: { run: RunView }) {
+  if (run.status === 'running') return <RunningFor since={run.createdAt} />;
+  const ms = runDurationMs(run);
+  return <span data-testid="run-duration">{ms === null ? '—' : formatDuration(ms)}</span>;
+});
+
+function RunningFor({ since }: { since: string }) {
+  const now = useNow(1000);
+  return (
+    <span data-testid="run-duration">
+      {formatDuration(Math.max(0, now - Date.parse(since)))} <span className="muted small">so far</span>
+    </span>
+  );
+}
+
 export function RunsPage() {
   const machineId = useMachineId();
   const [params, setParams] = useSearchParams();
   const filters = filtersOf(params);
-  const runs = useRuns(machineId, filters);
-  // Text filters apply on submit, not on every key stroke.
+  const range = timeRangeOf(params);
+  // Text filters and a custom range apply on submit, not on every key stroke.
   const [skillKey, setSkillKey] = useState(filters.skillKey ?? '');
   const [serviceId, setServiceId] = useState(filters.serviceId ?? '');
+  const [custom, setCustom] = useState<TimeRange>(range);
   // The URL changed (a link, back/forward): the form follows it. Adjusted during render, not in an effect.
   const [shownParams, setShownParams] = useState(params);
   if (shownParams !== params) {
     setShownParams(params);
     setSkillKey(params.get('skillKey') ?? '');
     setServiceId(params.get('serviceId') ?? '');
+    setCustom(timeRangeOf(params));
   }
 
   const setParam = (key: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
     else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  const setTime = (time: TimeChoice) => {
+    if (time === 'custom') {
+      setCustom({ ...custom, time });
+      return;
+    }
+    setCustom({ time, since: '', until: '' });
+    const next = new URLSearchParams(params);
+    writeTimeRange(next, { time, since: '', until: '' });
     setParams(next, { replace: true });
   };
 
@@ -64,6 +103,7 @@ export function RunsPage() {
               if (v) next.set(k, v);
               else next.delete(k);
             }
+            if (custom.time === 'custom') writeTimeRange(next, custom);
             setParams(next, { replace: true });
           }}
         >
@@ -97,6 +137,41 @@ export function RunsPage() {
           <Field label="Service id">
             <input value={serviceId} onChange={(e) => setServiceId(e.target.value)} data-testid="runs-filter-service" />
           </Field>
+          <Field label="Started">
+            <select
+              value={custom.time === 'custom' ? 'custom' : range.time}
+              onChange={(e) => setTime(e.target.value as TimeChoice)}
+              data-testid="runs-filter-time"
+            >
+              <option value="">any time</option>
+              {TIME_PRESETS.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.label}
+                </option>
+              ))}
+              <option value="custom">Custom range…</option>
+            </select>
+          </Field>
+          {custom.time === 'custom' ? (
+            <>
+              <Field label="From" wide>
+                <input
+                  type="datetime-local"
+                  value={toLocalInput(custom.since)}
+                  onChange={(e) => setCustom({ ...custom, since: fromLocalInput(e.target.value) })}
+                  data-testid="runs-filter-since"
+                />
+              </Field>
+              <Field label="To" wide>
+                <input
+                  type="datetime-local"
+                  value={toLocalInput(custom.until)}
+                  onChange={(e) => setCustom({ ...custom, until: fromLocalInput(e.target.value, true) })}
+                  data-testid="runs-filter-until"
+                />
+              </Field>
+            </>
+          ) : null}
           <div className="filters__actions">
             <Button type="submit" data-testid="runs-filter-apply">
               Apply
@@ -110,60 +185,101 @@ export function RunsPage() {
             </Button>
           </div>
         </form>
-        {runs.isPending ? (
-          <Loading />
-        ) : runs.isError ? (
-          <ErrorNotice error={runs.error} onRetry={() => void runs.refetch()} />
-        ) : runs.data.items.length === 0 ? (
-          <EmptyState title={Object.keys(filters).length ? 'No runs match these filters' : 'No runs yet'}>
-            A run records each execution of a task: which hops it tried and which one served.
-          </EmptyState>
-        ) : (
-          <table className="table" data-testid="runs-table">
-            <thead>
-              <tr>
-                <th>Run</th>
-                <th>Status</th>
-                <th>Service</th>
-                <th>Mode</th>
-                <th>Attempts</th>
-                <th>Summary</th>
-                <th>Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.data.items.map((r) => (
-                <tr key={r.id} data-testid="run-row" data-run-id={r.id}>
-                  <td>
-                    <Link to={`/machines/${machineId}/runs/${r.id}`} className="mono strong-link">
-                      {r.id}
-                    </Link>
-                    <div className="small muted">
-                      task{' '}
-                      <Link to={`/machines/${machineId}/tasks/${r.taskId}`} className="mono">
-                        {r.taskId}
-                      </Link>
-                    </div>
-                  </td>
-                  <td>
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td className="mono small">
-                    {r.serviceId ?? '—'}
-                    <div className="muted">{r.skillKey ?? ''}</div>
-                  </td>
-                  <td>{r.executionMode ? <StatusBadge status={r.executionMode} /> : '—'}</td>
-                  <td>{r.attempts.length}</td>
-                  <td className="small">{r.summary ?? '—'}</td>
-                  <td className="muted" title={formatDateTime(r.createdAt)}>
-                    {formatRelative(r.createdAt)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {/* Keyed by the query string: a preset counts back from when this view was opened. */}
+        <RunsResults key={params.toString()} machineId={machineId} filters={filters} range={range} />
       </Panel>
     </div>
+  );
+}
+
+function RunsResults({ machineId, filters, range }: { machineId: string; filters: RunFilters; range: TimeRange }) {
+  const runs = useRuns(machineId, filters);
+  const [openedAt] = useState(() => Date.now());
+  const bounds = useMemo(() => boundsOf(range, openedAt), [range, openedAt]);
+  const timed = range.time !== '';
+  const loaded = runs.data?.items;
+  const items = useMemo(() => (loaded ?? []).filter((r) => withinRange(r, bounds)), [loaded, bounds]);
+  const filtered = Object.keys(filters).length > 0 || timed;
+
+  if (runs.isPending) return <Loading />;
+  if (runs.isError) return <ErrorNotice error={runs.error} onRetry={() => void runs.refetch()} />;
+  // The runs API has no time filter (contracts zRunListQuery, the reference's ListRunsQuery): the range
+  // is applied here to the newest runs it returned, and the page says when older ones were not read.
+  const oldest = runs.data.items.at(-1);
+  const truncated =
+    timed &&
+    runs.data.nextCursor !== undefined &&
+    (!bounds.since || (oldest !== undefined && Date.parse(oldest.createdAt) > Date.parse(bounds.since)));
+  const rangeNote = timed ? (
+    <p className={`small ${truncated ? '' : 'muted'}`} data-testid="runs-range-note">
+      {truncated
+        ? `Only the newest ${RUNS_LOADED} runs were searched for this time range: the runs API filters by status, mode, skill and service, not by time. Older runs in the range are not listed; narrow the other filters to reach them.`
+        : `Time range applied in the console to the newest ${RUNS_LOADED} runs (the runs API has no time filter); every run in the range is listed.`}
+    </p>
+  ) : null;
+
+  if (items.length === 0)
+    return (
+      <>
+        {rangeNote}
+        <EmptyState title={filtered ? 'No runs match these filters' : 'No runs yet'}>
+          A run records each execution of a task: which hops it tried and which one served.
+        </EmptyState>
+      </>
+    );
+  return (
+    <>
+      {rangeNote}
+      <table className="table" data-testid="runs-table">
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>Status</th>
+            <th>Service</th>
+            <th>Mode</th>
+            <th>Attempts</th>
+            <th>Duration</th>
+            <th>Summary</th>
+            <th>Started</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((r) => (
+            <tr key={r.id} data-testid="run-row" data-run-id={r.id} data-status={r.status}>
+              <td data-label="Run">
+                <Link to={`/machines/${machineId}/runs/${r.id}`} className="mono strong-link">
+                  {r.id}
+                </Link>
+                <div className="small muted">
+                  task{' '}
+                  <Link to={`/machines/${machineId}/tasks/${r.taskId}`} className="mono">
+                    {r.taskId}
+                  </Link>
+                </div>
+              </td>
+              <td data-label="Status">
+                <StatusBadge status={r.status} />
+              </td>
+              <td className="mono small" data-label="Service">
+                {r.serviceId ?? '—'}
+                <div className="muted">{r.skillKey ?? ''}</div>
+              </td>
+              <td data-label="Mode">{r.executionMode ? <StatusBadge status={r.executionMode} /> : '—'}</td>
+              <td data-label="Attempts">{r.attempts.length}</td>
+              <td className="nowrap" data-label="Duration">
+                <RunDuration run={r} />
+              </td>
+              <td className="small" data-label="Summary">
+                {r.summary ?? '—'}
+              </td>
+              <td className="nowrap" data-label="Started" title={formatDateTime(r.createdAt)}>
+                {formatRelative(r.createdAt)}
+                <div className="muted small">{formatDateTime(r.createdAt)}</div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

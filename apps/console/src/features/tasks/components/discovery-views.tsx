@@ -65,26 +65,28 @@ export function CandidatesTable({
             data-service-id={c.service.id}
             className={c.service.id === selectedServiceId ? 'is-selected' : undefined}
           >
-            <td className="muted">{i + 1}</td>
-            <td>
+            <td className="muted" data-label="Rank">
+              {i + 1}
+            </td>
+            <td data-label="Service">
               <div className="strong">{c.service.name}</div>
               <div className="mono small muted">
                 {c.service.id} · skill {c.service.skillKey} · {c.service.companyName}
               </div>
             </td>
-            <td>
+            <td data-label="Mode">
               <StatusBadge status={c.service.executionMode} />
             </td>
-            <td>{c.service.region}</td>
-            <td className="small">
+            <td data-label="Region">{c.service.region}</td>
+            <td className="small" data-label="Price">
               {c.service.pricing.mode === 'fixed'
                 ? `${c.service.pricing.amount ?? '?'} ${c.service.pricing.currency ?? ''}`
                 : c.service.pricing.mode}
             </td>
-            <td className="num mono" data-testid="candidate-score">
+            <td className="num mono" data-testid="candidate-score" data-label="Score">
               {c.score.toFixed(2)}
             </td>
-            <td>
+            <td data-label="Reasons">
               <Reasons reasons={c.reasons} />
             </td>
           </tr>
@@ -111,9 +113,13 @@ export function ExcludedList({ excluded, total }: { excluded: readonly ExcludedS
         <tbody>
           {excluded.map((x) => (
             <tr key={x.serviceId} data-testid="excluded-row" data-service-id={x.serviceId}>
-              <td className="mono">{x.serviceId}</td>
-              <td className="mono">{x.skillKey}</td>
-              <td>
+              <td className="mono" data-label="Service">
+                {x.serviceId}
+              </td>
+              <td className="mono" data-label="Skill">
+                {x.skillKey}
+              </td>
+              <td data-label="Why">
                 <Reasons reasons={x.reasons} bad />
               </td>
             </tr>

@@ -24,7 +24,16 @@ import { formatDateTime, parseJsonObject, prettyJson } from '../../../lib/format
 import { useMachineId } from '../../machines/hooks/use-machine-id.ts';
 import { useWriteLock } from '../../machines/hooks/use-write-lock.ts';
 import { OutcomeCard, RunCard } from '../../runs/components/outcome-card.tsx';
-import { useDiscoverTask, useExecuteTask, useResolveTask, useTask, useTaskRecords } from '../hooks/use-tasks.ts';
+import {
+  useDiscoverTask,
+  useExecuteTask,
+  useHopProgress,
+  useResolveTask,
+  useTask,
+  useTaskRecords,
+} from '../hooks/use-tasks.ts';
+import { hopRows } from '../hop-progress.ts';
+import type { HopProgress, HopState } from '../hop-progress.ts';
 import { CandidatesTable, ExcludedList, ResolutionSummary, RouteCard } from './discovery-views.tsx';
 
 const RESOLVABLE = new Set(['queued', 'resolved', 'failed']);
@@ -239,39 +248,78 @@ function ResolveStep({
   );
 }
 
-/** While execute is in flight: elapsed time and the hop of the route being tried. */
-function ExecuteProgress({ startedAt, route }: { startedAt: number; route: RouteView | undefined }) {
+const HOP_STATE_LABEL: Record<Exclude<HopState, 'waiting' | 'unknown'>, string> = {
+  trying: 'trying now',
+  failed: 'failed',
+  skipped: 'skipped',
+};
+
+/**
+ * While a run is running: elapsed time and the hop the server says it is calling (`run.hop-started`),
+ * with the hops already tried and those still ahead. Nothing is marked as tried before the server
+ * has said so.
+ */
+function ExecuteProgress({
+  startedAt,
+  route,
+  progress,
+}: {
+  /** When the run started (this tab's click, or the run's creation); null until it is known. */
+  startedAt: number | null;
+  route: RouteView | undefined;
+  progress: HopProgress | null;
+}) {
   const now = useNow(250);
-  const hops = route
-    ? [
-        { serviceId: route.selectedServiceId, executionMode: route.executionMode },
-        ...route.fallbackChain.filter((h) => h.serviceId !== route.selectedServiceId),
-      ]
-    : [];
+  const rows = route ? hopRows(route, progress) : [];
   return (
     <div className="notice notice--info execute-progress" role="status" data-testid="execute-progress">
-      <div className="row gap">
+      <div className="row gap wrap">
         <span className="spinner spinner--inline" aria-hidden />
         <strong>executing</strong>
         <span className="mono" data-testid="execute-elapsed">
-          {formatDuration(Math.max(0, now - startedAt))}
+          {startedAt === null ? '…' : formatDuration(Math.max(0, now - startedAt))}
         </span>
+        {progress ? (
+          <span data-testid="execute-hop-now">
+            hop {progress.hop} of {progress.of}: <span className="mono">{progress.serviceId}</span>
+          </span>
+        ) : (
+          <span className="muted small" data-testid="execute-hop-pending">
+            waiting for the server to name the first hop…
+          </span>
+        )}
       </div>
-      {hops.length ? (
+      {rows.length ? (
         <ol className="hop-list" data-testid="execute-hops">
-          {hops.map((h, i) => (
+          {rows.map((r) => (
             <li
-              key={h.serviceId}
-              className={i === 0 ? 'is-trying' : ''}
-              data-testid={i === 0 ? 'execute-hop' : undefined}
+              key={r.hop}
+              className={`is-${r.state}`}
+              data-testid={r.state === 'trying' ? 'execute-hop' : 'execute-hop-row'}
+              data-state={r.state}
             >
-              <span className="mono">{h.serviceId}</span> <span className="muted small">{h.executionMode}</span>{' '}
-              {i === 0 ? <span className="small">trying now</span> : <span className="muted small">fallback {i}</span>}
+              <span className="mono">{r.serviceId}</span> <span className="muted small">{r.executionMode}</span>{' '}
+              {r.state === 'waiting' || r.state === 'unknown' ? (
+                <span className="muted small">
+                  {r.executionMode === 'external-handoff'
+                    ? 'handoff, only if every native hop fails'
+                    : r.state === 'waiting'
+                      ? 'next if this one fails'
+                      : `hop ${r.hop}`}
+                </span>
+              ) : (
+                <span className="small">
+                  {HOP_STATE_LABEL[r.state]}
+                  {r.errorCode ? ` (${r.errorCode})` : ''}
+                </span>
+              )}
             </li>
           ))}
         </ol>
       ) : null}
-      <div className="muted small">Discover, resolve and execute wait until this run has an answer.</div>
+      <div className="muted small">
+        The server reports each hop as it calls it. Discover, resolve and execute wait until this run has an answer.
+      </div>
     </div>
   );
 }
@@ -283,6 +331,7 @@ function ExecuteStep({
   execute,
   route,
   locked,
+  running,
 }: {
   task: TaskView;
   persistedOutcome: OutcomeView | undefined;
@@ -290,6 +339,8 @@ function ExecuteStep({
   execute: ReturnType<typeof useExecuteTask> & { startedAt: number | null; start: () => void };
   route: RouteView | undefined;
   locked: boolean;
+  /** The run the server is executing now (this tab's, another tab's or an API client's). */
+  running: { run: RunView | undefined; progress: HopProgress | null } | null;
 }) {
   const machineId = task.machineId;
   const [override, setOverride] = useState(false);
@@ -342,7 +393,7 @@ function ExecuteStep({
           onChange={setOverride}
           testId="execute-override"
         />
-        {!EXECUTABLE.has(task.status) && task.status !== 'completed' && task.status !== 'handed_off' ? (
+        {!EXECUTABLE.has(task.status) && !['completed', 'handed_off', 'executing'].includes(task.status) ? (
           <span className="muted small">Resolve a route first.</span>
         ) : null}
       </div>
@@ -358,8 +409,14 @@ function ExecuteStep({
           />
         </Field>
       ) : null}
-      {execute.isPending && execute.startedAt !== null ? (
-        <ExecuteProgress startedAt={execute.startedAt} route={route} />
+      {running ? (
+        <ExecuteProgress
+          startedAt={
+            (execute.isPending ? execute.startedAt : null) ?? (running.run ? Date.parse(running.run.createdAt) : null)
+          }
+          route={route}
+          progress={running.progress}
+        />
       ) : null}
       <ErrorNotice error={execute.error} testId="execute-error" showExtra={false} />
       {outcome ? <OutcomeCard outcome={outcome} /> : null}
@@ -377,7 +434,11 @@ function ExecuteStep({
 }
 
 function TaskDriver({ machineId, task: t }: { machineId: string; task: TaskView }) {
-  const records = useTaskRecords(machineId, t.id, Boolean(t.routeId), Boolean(t.outcomeId));
+  // Execute is held here: while it runs every step is locked and the summary says `executing`.
+  const mutation = useExecuteTask(machineId, t.id);
+  // Executing here, or elsewhere (another tab, the API): the server's status says so.
+  const executing = mutation.isPending || t.status === 'executing';
+  const records = useTaskRecords(machineId, t.id, Boolean(t.routeId), Boolean(t.outcomeId), executing);
   const [options, setOptions] = useState<DiscoveryOptions>({
     allowExternalHandoff: t.constraints.allowExternalHandoff,
     requireNativeExecution: t.constraints.requireNativeExecution,
@@ -385,13 +446,13 @@ function TaskDriver({ machineId, task: t }: { machineId: string; task: TaskView 
   });
   const route = t.routeId ? records.routes.data?.items.find((r) => r.id === t.routeId) : undefined;
   const outcome = t.outcomeId ? records.outcomes.data?.items.find((o) => o.id === t.outcomeId) : undefined;
-  // Execute is held here: while it runs every step is locked and the summary says `executing`.
-  const mutation = useExecuteTask(machineId, t.id);
   const [startedAt, setStartedAt] = useState<number | null>(null);
   const execute = { ...mutation, startedAt, start: () => setStartedAt(Date.now()) };
+  const runningRun = records.runs.data?.items.find((r) => r.status === 'running');
+  const progress = useHopProgress(machineId, executing ? runningRun?.id : undefined);
   // While executing, and on a machine that is not active (writes refused, context C8).
   const writeLock = useWriteLock();
-  const locked = mutation.isPending || writeLock !== null;
+  const locked = executing || writeLock !== null;
   return (
     <div className="stack" data-testid="task-driver">
       <div>
@@ -399,7 +460,7 @@ function TaskDriver({ machineId, task: t }: { machineId: string; task: TaskView 
           ← all tasks
         </Link>
       </div>
-      <TaskSummary task={t} executing={locked} />
+      <TaskSummary task={t} executing={executing} />
       <OptionsRow options={options} onChange={setOptions} />
       <DiscoverStep machineId={machineId} task={t} options={options} locked={locked} />
       <ResolveStep machineId={machineId} task={t} options={options} persistedRoute={route} locked={locked} />
@@ -410,6 +471,7 @@ function TaskDriver({ machineId, task: t }: { machineId: string; task: TaskView 
         execute={execute}
         route={route}
         locked={locked}
+        running={executing ? { run: runningRun, progress } : null}
       />
       <ErrorNotice
         error={records.runs.error ?? records.routes.error ?? records.outcomes.error}

@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button.tsx';
 import { Panel } from '../../../components/ui/panel.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../../components/ui/states.tsx';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
-import { formatRelative } from '../../../lib/format.ts';
+import { formatDateTime, formatRelative } from '../../../lib/format.ts';
 import { useMachineId } from '../../machines/hooks/use-machine-id.ts';
 import { useWriteLock } from '../../machines/hooks/use-write-lock.ts';
 import { useTasks } from '../hooks/use-tasks.ts';
@@ -82,18 +82,22 @@ export function TasksPage() {
             <tbody>
               {tasks.data.items.map((t) => (
                 <tr key={t.id} data-testid="task-row" data-task-id={t.id}>
-                  <td>
+                  <td data-label="Task">
                     <Link to={`/machines/${machineId}/tasks/${t.id}`} className="strong-link">
                       {t.taskType}
                     </Link>
                     <div className="mono small muted">{t.id}</div>
                   </td>
-                  <td>{t.serviceType}</td>
-                  <td className="mono">{t.operation ?? '—'}</td>
-                  <td>
+                  <td data-label="Service type">{t.serviceType}</td>
+                  <td className="mono" data-label="Operation">
+                    {t.operation ?? '—'}
+                  </td>
+                  <td data-label="Status">
                     <StatusBadge status={t.status} />
                   </td>
-                  <td className="muted">{formatRelative(t.createdAt)}</td>
+                  <td className="muted" title={formatDateTime(t.createdAt)} data-label="Created">
+                    {formatRelative(t.createdAt)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,4 +1,5 @@
 import { useToast } from '../../../components/ui/toast.tsx';
+import { hopProgressOf } from '../hop-progress.ts';
 import { trpc } from '../../../lib/trpc.ts';
 import { useMachineEvents } from '../../../lib/use-machine-events.ts';
 
@@ -14,14 +15,36 @@ export function useTasks(machineId: string) {
 export function useTask(machineId: string, taskId: string) {
   const utils = trpc.useUtils();
   useMachineEvents(machineId, (e) => {
-    if ((e.type.startsWith('task.') || e.type.startsWith('run.')) && e.resourceId === taskId) {
-      void utils.tasks.get.invalidate({ machineId, taskId });
-      void utils.tasks.listRoutes.invalidate({ machineId, taskId });
-      void utils.tasks.listOutcomes.invalidate({ machineId, taskId });
+    // Task events name the task; run events name the run and carry the task in the payload.
+    const ofTask = e.type.startsWith('task.')
+      ? e.resourceId === taskId
+      : e.type.startsWith('run.') && e.payload.taskId === taskId;
+    if (!ofTask) return;
+    if (e.type === 'run.hop-started') {
+      // The hop now tried, and the run's attempts before it (written with the event).
+      void utils.audit.list.invalidate({ resourceId: e.resourceId, type: 'run.hop-started' });
       void utils.tasks.listRuns.invalidate({ machineId, taskId });
+      return;
     }
+    void utils.tasks.get.invalidate({ machineId, taskId });
+    void utils.tasks.listRoutes.invalidate({ machineId, taskId });
+    void utils.tasks.listOutcomes.invalidate({ machineId, taskId });
+    void utils.tasks.listRuns.invalidate({ machineId, taskId });
   });
   return trpc.tasks.get.useQuery({ machineId, taskId, includeInactive: true });
+}
+
+/**
+ * The hop a running run is calling now, as the server reported it (`run.hop-started`, written just
+ * before each native hop is called). The task's feed subscription (`useTask`) refetches it on each
+ * such event; the poll is the fallback while the run is running.
+ */
+export function useHopProgress(machineId: string, runId: string | undefined) {
+  const query = trpc.audit.list.useQuery(
+    { machineId, resourceType: 'run', resourceId: runId ?? '', type: 'run.hop-started', limit: 1 },
+    { enabled: Boolean(runId), staleTime: 0, refetchInterval: 1_000 },
+  );
+  return runId ? hopProgressOf(query.data?.items[0]) : null;
 }
 
 export function useSkills() {
@@ -76,7 +99,13 @@ export function useExecuteTask(machineId: string, taskId: string) {
 }
 
 /** What a task has already produced, so a reloaded driver shows its route, outcome and runs. */
-export function useTaskRecords(machineId: string, taskId: string, hasRoute: boolean, hasOutcome: boolean) {
+export function useTaskRecords(
+  machineId: string,
+  taskId: string,
+  hasRoute: boolean,
+  hasOutcome: boolean,
+  executing = false,
+) {
   const routes = trpc.tasks.listRoutes.useQuery(
     { machineId, taskId, limit: 50, includeInactive: true },
     { enabled: hasRoute },
@@ -85,6 +114,10 @@ export function useTaskRecords(machineId: string, taskId: string, hasRoute: bool
     { machineId, taskId, limit: 50, includeInactive: true },
     { enabled: hasOutcome },
   );
-  const runs = trpc.tasks.listRuns.useQuery({ machineId, taskId, limit: 50, includeInactive: true });
+  // While executing, the running run is polled for as well, in case the feed's `run.started` is late.
+  const runs = trpc.tasks.listRuns.useQuery(
+    { machineId, taskId, limit: 50, includeInactive: true },
+    { refetchInterval: executing ? 1_000 : false },
+  );
   return { routes, outcomes, runs };
 }
