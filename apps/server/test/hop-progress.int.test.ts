@@ -1,6 +1,6 @@
 /**
  * While an execution walks its route, the run says which hop it is on (docs/console.md "Hop
- * progress"): before each native hop is called, the run's attempts so far are written and a
+ * progress"): as each native hop is called, the run's attempts so far are written (beside the call) and a
  * `run.hop-started` event names the hop, so the change feed and the audit log show it while the
  * runtime answers. Two native services on a unique operation make a two-hop route; a fake runtime
  * fails the first hop and holds the second until the test lets it answer.
@@ -92,6 +92,8 @@ describeEachDb(
       const secondCalled = runtime.called(k.second);
       const execution = t.trpc.tasks.execute({ machineId: k.machineId, taskId: k.taskId });
       await secondCalled;
+      // The progress write runs beside the runtime call (it adds no latency): it lands meanwhile.
+      await expect.poll(async () => (await hopEvents(t, k.machineId)).length).toBe(2);
 
       // Mid-walk: the run is running with the failed first attempt, and the feed's events say so.
       const events = await hopEvents(t, k.machineId);
@@ -139,6 +141,7 @@ describeEachDb(
       const firstCalled = runtime.called(k.first);
       const execution = t.trpc.tasks.execute({ machineId: k.machineId, taskId: k.taskId });
       await firstCalled;
+      await expect.poll(async () => (await hopEvents(t, k.machineId)).length).toBe(1);
       const [first] = await hopEvents(t, k.machineId);
       const runId = first!.resourceId;
       // What recovery does to a run whose claim lapsed (the pass itself would settle every running

@@ -110,6 +110,7 @@ export async function walk(
   input: Record<string, unknown>,
   onHop?: (start: HopStart) => Promise<void>,
 ): Promise<Walk> {
+  let progress: Promise<void> = Promise.resolve();
   const selected: FallbackHop = {
     skillKey: route.selectedSkillKey,
     serviceId: route.selectedServiceId,
@@ -191,7 +192,10 @@ export async function walk(
       };
     }
     if (!response && onHop) {
-      await onHop({
+      // Not awaited: the progress write runs beside the runtime call, so it adds no latency; the
+      // writes are chained, so they land in hop order, and one that comes after the settle is
+      // dropped by its guard (the run is no longer running).
+      const start = {
         hop: i + 1,
         of: hops.length,
         ...hop,
@@ -199,7 +203,8 @@ export async function walk(
         endpointBaseUrl: endpoint.endpointBaseUrl,
         startedAt: started.toISOString(),
         attempts: [...attempts],
-      });
+      };
+      progress = progress.then(() => onHop(start));
     }
     response ??= await invokeSafely(deps.runtime, {
       providerKey: service.providerKey,
