@@ -28,10 +28,12 @@ let stderr = '';
 
 async function startServer(keys: string): Promise<void> {
   stderr = '';
+  // Its own embedded database, whatever the shell points the shared server at.
+  const { DATABASE_URL: _db, MM_SECRET_KEY: _secret, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...inherited,
       PORT: String(PORT),
       HOST: '127.0.0.1',
       MM_DATA_DIR: dataDir,
@@ -194,6 +196,9 @@ test.describe('a server that requires API keys', () => {
     await signIn(page, ALICE_KEY);
     await expect(page.getByTestId('session-principal')).toHaveText('alice');
     await expect(page.getByTestId('session-role')).toHaveText('owner');
+    // A reload keeps the tab signed in (the key is in its sessionStorage).
+    await page.reload();
+    await expect(page.getByTestId('session-principal')).toHaveText('alice');
 
     await page.getByTestId('nav-catalogue').click();
     await expect(page.getByTestId('skills-table')).toBeVisible();
