@@ -82,6 +82,11 @@ test('every screen is usable with data, at this viewport, without horizontal scr
     );
   await visit('policies', '/policies', () => expect(page.getByTestId('policy-row').first()).toBeVisible());
   await visit('policy-detail', `/policies/${policy.id}`, () => expect(page.getByTestId('policy-form')).toBeVisible());
+  await visit('catalogue', '/catalogue', () => expect(page.getByTestId('skill-row').first()).toBeVisible());
+  await visit('skill-form', '/catalogue', async () => {
+    await page.getByTestId('skill-edit').first().click();
+    await expect(page.getByTestId('skill-form')).toBeVisible();
+  });
   await visit('audit', '/audit', () => expect(page.getByTestId('audit-row').first()).toBeVisible());
   await visit('not-found', '/nowhere', () => expect(page.getByText('Page not found')).toBeVisible());
   // The new-task and new-machine forms too.

@@ -88,6 +88,13 @@ test('a node edited elsewhere while open in the side panel shows "changed elsewh
   await expect(page.getByTestId('inspector-save')).toBeDisabled();
   await expect(flowNode(page, 'Their gripper')).toBeVisible();
   await screenshot(page, testInfo, 'graph-changed-elsewhere');
+  // Across the small-screen width and back (Chromium's full-page screenshot does it for a frame,
+  // which once dropped these edits): the panel hides, and comes back with the edits and the question.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByTestId('inspector')).toBeHidden();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(notice).toBeVisible();
+  await expect(page.getByTestId('inspector-title')).toHaveValue('My gripper');
 
   // Load theirs: the form shows the server's record.
   await page.getByTestId('inspector-conflict-theirs').click();

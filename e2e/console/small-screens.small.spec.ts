@@ -30,7 +30,7 @@ test('on a phone the navigation is a drawer, tables are stacked lists and the gr
   await page.goto(`/machines/${machine.id}/graph`);
   await expect(page.getByTestId('graph-read-only')).toBeVisible();
   await expect(page.getByTestId('graph-add-node')).toHaveCount(0);
-  await expect(page.getByTestId('inspector')).toHaveCount(0);
+  await expect(page.getByTestId('inspector')).toBeHidden();
   await page.getByTestId('graph-search-input').fill('Node 3');
   await page.keyboard.press('Enter');
   await expect(page.locator('.react-flow__node', { hasText: 'Node 3' })).toBeInViewport();

@@ -7,11 +7,13 @@ import { Loading } from './components/ui/states.tsx';
 import { ToastProvider } from './components/ui/toast.tsx';
 import { AgentsPage } from './features/agents/components/agents-page.tsx';
 import { AuditPage } from './features/audit/components/audit-page.tsx';
+import { CataloguePage } from './features/catalogue/components/catalogue-page.tsx';
 import { EndpointsPage } from './features/endpoints/components/endpoints-page.tsx';
 import { MachineLayout } from './features/machines/components/machine-layout.tsx';
 import { MachineOverview } from './features/machines/components/machine-overview.tsx';
 import { MachinesPage } from './features/machines/components/machines-page.tsx';
 import { PoliciesPage } from './features/policies/components/policies-page.tsx';
+import { SessionGate } from './features/session/components/session-gate.tsx';
 import { RunDetailPage } from './features/runs/components/run-detail-page.tsx';
 import { RunsPage } from './features/runs/components/runs-page.tsx';
 import { TaskDriverPage } from './features/tasks/components/task-driver-page.tsx';
@@ -51,6 +53,7 @@ const router = createBrowserRouter([
       },
       { path: 'policies', element: <PoliciesPage /> },
       { path: 'policies/:policyId', element: <PoliciesPage /> },
+      { path: 'catalogue', element: <CataloguePage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
@@ -64,7 +67,9 @@ export function App() {
     <trpc.Provider client={trpcClient} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
         <ToastProvider>
-          <RouterProvider router={router} />
+          <SessionGate>
+            <RouterProvider router={router} />
+          </SessionGate>
         </ToastProvider>
       </QueryClientProvider>
     </trpc.Provider>

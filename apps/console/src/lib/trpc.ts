@@ -3,6 +3,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { httpBatchLink } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { apiFetch, apiKeyHeaders } from './api-key.ts';
 import { appErrorOf } from './errors.ts';
 
 export const trpc = createTRPCReact<AppRouter>();
@@ -38,6 +39,10 @@ export function createTrpcClient() {
         maxItems: 50,
         // The batched procedure names ride in the path, which the server caps at 512 characters.
         maxURLLength: 500,
+        // The signed-in key on every call (read per request: it changes at sign-in); a 401 signs
+        // the tab out (docs/console.md "Signing in").
+        headers: () => apiKeyHeaders(),
+        fetch: (url, init) => apiFetch(url, init as RequestInit),
       }),
     ],
   });

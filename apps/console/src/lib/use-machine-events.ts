@@ -1,12 +1,17 @@
-import { AUDIT_EVENT_TYPES as AUDIT_EVENT_NAMES } from '@mm/contracts';
 import type { AuditEventView } from '@mm/contracts';
 import { useEffect, useRef } from 'react';
+import { apiKeyHeaders, readApiKey, reportUnauthorized } from './api-key.ts';
+import { readEventStream } from './sse.ts';
+
+/** The event types the pages follow (the audit log has more: policies, catalogue). */
+const TYPES = ['graph.', 'runtime-endpoint.', 'machine-agent.', 'task.', 'run.', 'machine.'];
 
 /**
  * Subscribes to a machine's change feed (`GET /api/v1/events`, Server-Sent Events; docs/liveness.md
- * "The change feed") and calls `onEvent` for each audit event. EventSource reconnects by itself and
- * sends `Last-Event-ID`, so no event is missed across a reconnect. Callers invalidate the queries an
- * event touches.
+ * "The change feed") and calls `onEvent` for each audit event. The stream is read with fetch
+ * (`lib/sse.ts`), not EventSource, so it carries the `x-api-key` header (docs/console.md "Signing
+ * in"); it reconnects with backoff and sends `Last-Event-ID`, so no event is missed across a
+ * reconnect, and it is aborted on unmount. Callers invalidate the queries an event touches.
  */
 export function useMachineEvents(machineId: string | undefined, onEvent: (event: AuditEventView) => void): void {
   const handler = useRef(onEvent);
@@ -14,22 +19,29 @@ export function useMachineEvents(machineId: string | undefined, onEvent: (event:
     handler.current = onEvent;
   }, [onEvent]);
   useEffect(() => {
-    if (!machineId || typeof EventSource === 'undefined') return;
-    const source = new EventSource(`/api/v1/events?machineId=${encodeURIComponent(machineId)}&includeInactive=true`);
-    const listener = (e: MessageEvent<string>) => {
-      try {
-        handler.current(JSON.parse(e.data) as AuditEventView);
-      } catch {
-        // not an audit event view: ignore
-      }
-    };
-    // Named events (`event: <type>`) do not reach onmessage; listen to every type by prefix.
-    const types = ['graph.', 'runtime-endpoint.', 'machine-agent.', 'task.', 'run.', 'machine.'];
-    const names = AUDIT_EVENT_NAMES.filter((n) => types.some((t) => n.startsWith(t)));
-    for (const name of names) source.addEventListener(name, listener);
-    return () => {
-      for (const name of names) source.removeEventListener(name, listener);
-      source.close();
-    };
+    if (!machineId) return;
+    const abort = new AbortController();
+    let sentKey: string | null = null;
+    void readEventStream({
+      url: `/api/v1/events?machineId=${encodeURIComponent(machineId)}&includeInactive=true`,
+      headers: () => {
+        sentKey = readApiKey();
+        return apiKeyHeaders(sentKey);
+      },
+      onMessage: (m) => {
+        if (!TYPES.some((t) => m.event.startsWith(t))) return;
+        try {
+          handler.current(JSON.parse(m.data) as AuditEventView);
+        } catch {
+          // not an audit event view: ignore
+        }
+      },
+      // A refused feed (404: machine gone) leaves the page's own queries to say why; 401 signs out.
+      onRefused: (status) => {
+        if (status === 401) reportUnauthorized(sentKey);
+      },
+      signal: abort.signal,
+    });
+    return () => abort.abort();
   }, [machineId]);
 }

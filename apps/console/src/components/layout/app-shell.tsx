@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router-dom';
+import { SessionBadge, SessionChip } from '../../features/session/components/session-badge.tsx';
 import { useHealth } from './use-health.ts';
 
 function HealthIndicator() {
@@ -33,6 +34,7 @@ function OfflineBanner() {
 const NAV = [
   { to: '/machines', id: 'machines', icon: '▣', label: 'Machines' },
   { to: '/policies', id: 'policies', icon: '⚖', label: 'Policies' },
+  { to: '/catalogue', id: 'catalogue', icon: '◈', label: 'Catalogue' },
   { to: '/audit', id: 'audit', icon: '☰', label: 'Audit log' },
 ] as const;
 
@@ -56,6 +58,7 @@ export function AppShell() {
         </button>
         <span className="brand__mark">M</span>
         <span className="brand__name">Machine Markets</span>
+        <SessionChip />
       </header>
       {open ? <div className="shell__scrim" onClick={() => setOpenAt(null)} aria-hidden /> : null}
       <aside className="sidebar" data-testid="sidebar">
@@ -80,6 +83,7 @@ export function AppShell() {
           ))}
         </nav>
         <div className="sidebar__foot">
+          <SessionBadge />
           <HealthIndicator />
         </div>
       </aside>

@@ -380,19 +380,21 @@ export function GraphCanvas({ machineId, graph }: { machineId: string; graph: Gr
             </div>
           ) : null}
         </div>
-        {readOnly ? null : (
-          <Inspector
-            node={selectedNode}
-            edge={selectedEdge}
-            live={selectedLive}
-            selectedCount={selection.nodes.length + selection.edges.length}
-            titleOf={titleOf}
-            nodeOf={nodeById}
-            edgeOf={edgeById}
-            onSave={commands.save}
-            onDeleteSelection={deleteSelection}
-          />
-        )}
+        {/* Hidden, not unmounted, while read-only: the forms hold unsaved edits and a pending
+            "changed elsewhere" choice, and a resize across the small-screen width (Chromium's
+            full-page screenshot flips it for a frame) or a write lock must not drop them. */}
+        <Inspector
+          hidden={readOnly}
+          node={selectedNode}
+          edge={selectedEdge}
+          live={selectedLive}
+          selectedCount={selection.nodes.length + selection.edges.length}
+          titleOf={titleOf}
+          nodeOf={nodeById}
+          edgeOf={edgeById}
+          onSave={commands.save}
+          onDeleteSelection={deleteSelection}
+        />
       </div>
       {adding ? <AddNodeDialog onClose={() => setAdding(false)} onAdd={addNode} /> : null}
       {connect.pendingEdge ? (

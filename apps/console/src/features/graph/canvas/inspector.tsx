@@ -7,6 +7,8 @@ import { EdgeForm } from './edge-form.tsx';
 import { NodeForm } from './node-form.tsx';
 
 export interface InspectorProps {
+  /** Read-only graph (small screen, write lock): not shown, but kept mounted with its forms' state. */
+  hidden: boolean;
   node: GraphNodeView | undefined;
   edge: GraphEdgeView | undefined;
   live: LiveStatus | null;
@@ -26,6 +28,7 @@ type Shown = { kind: 'node'; id: string } | { kind: 'edge'; id: string } | null;
  * panel keeps that form on screen and asks: save them, or discard them.
  */
 export const Inspector = memo(function Inspector({
+  hidden,
   node,
   edge,
   live,
@@ -79,7 +82,7 @@ export const Inspector = memo(function Inspector({
       </div>
     ) : null;
   return (
-    <aside className="inspector" data-testid="inspector">
+    <aside className="inspector" data-testid="inspector" hidden={hidden}>
       {prompt}
       {shownNode ? (
         // One form per element; it follows the server's record itself (use-versioned-form.ts).

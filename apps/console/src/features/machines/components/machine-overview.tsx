@@ -9,6 +9,7 @@ import { formatDateTime } from '../../../lib/format.ts';
 import { usePolicies } from '../../policies/hooks/use-policies.ts';
 import { useMachine, useUpdateMachine } from '../hooks/use-machines.ts';
 import { useMachineId } from '../hooks/use-machine-id.ts';
+import { IdentityControllers } from './identity-controllers.tsx';
 
 function StatusControl({ machine }: { machine: MachineView }) {
   const update = useUpdateMachine(machine.id);
@@ -104,6 +105,7 @@ export function MachineOverview() {
       <div className="stack">
         <StatusControl machine={m} />
         <PolicyControl machine={m} />
+        <IdentityControllers identityRef={m.identityRef} />
       </div>
       <Panel title="Details">
         <dl className="dl">
