@@ -29,8 +29,12 @@ describeEachDb('lease sweeper', (get) => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       actor: 'system:machine-markets',
-      payload: { from: 'active', to: 'unreachable' },
+      machineId: m,
+      resourceType: 'runtime-endpoint',
+      payload: { from: 'active', to: 'unreachable', reason: `lease expired at ${ep.leaseExpiresAt}` },
     });
+    // The event's view is the endpoint's view after the change, field for field (built in SQL).
+    expect(events[0].payload.endpoint).toEqual(ep);
     // a second sweep changes nothing more
     await t.app.services.runtimeEndpoints.sweepLapsedLeases();
     const again = json<Json>(

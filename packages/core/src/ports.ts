@@ -230,13 +230,12 @@ export interface RuntimeEndpointRepo {
   /** Locks and reads every endpoint an agent owns, until the transaction ends. */
   lockAgentEndpoints(agentId: string): Promise<RuntimeEndpointView[]>;
   /**
-   * Turns up to `limit` endpoints whose lease lapsed `unreachable` in one statement, skipping rows
-   * another transaction holds; answers each with the status it had.
+   * Turns up to `limit` endpoints whose lease lapsed `unreachable` and inserts each one's
+   * `runtime-endpoint.status-changed` event (payload: the endpoint's view after the change, `from`,
+   * `to`, `reason`), all in one statement, skipping rows another transaction holds; answers how
+   * many it turned (docs/database.md "Set-based writes").
    */
-  sweepLapsed(
-    now: Date,
-    limit: number,
-  ): Promise<{ endpoint: RuntimeEndpointView; from: RuntimeEndpointView['status'] }[]>;
+  sweepLapsed(now: Date, limit: number, by: { actor: string; principal: string }): Promise<number>;
   setStatus(
     id: string,
     patch: { status?: RuntimeEndpointView['status']; lastCheckedAt?: Date; lastHealthyAt?: Date },

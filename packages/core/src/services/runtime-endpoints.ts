@@ -12,6 +12,7 @@ import {
   normalizeEndpointBaseUrl,
 } from '../lib/endpoint-url.ts';
 import { endpointCredentialContext } from '../lib/secrets.ts';
+import { currentPrincipal } from '../lib/request-scope.ts';
 import type { EndpointWrite, Repos } from '../ports.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 
@@ -172,24 +173,8 @@ export function createRuntimeEndpointService(deps: CoreDeps) {
       let total = 0;
       for (;;) {
         const now = clock.now();
-        const n = await store.transaction(async (tx) => {
-          const swept = await tx.endpoints.sweepLapsed(now, batch);
-          await tx.audit.recordMany(
-            swept.map(({ endpoint, from }) => ({
-              actor: SYSTEM_ACTOR,
-              type: 'runtime-endpoint.status-changed',
-              resourceType: 'runtime-endpoint',
-              resourceId: endpoint.id,
-              payload: {
-                endpoint,
-                from,
-                to: 'unreachable',
-                reason: `lease expired at ${endpoint.leaseExpiresAt ?? 'unknown'}`,
-              },
-            })),
-          );
-          return swept.length;
-        });
+        // One statement per batch: the flip and its audit events, built in the database.
+        const n = await store.endpoints.sweepLapsed(now, batch, { actor: SYSTEM_ACTOR, principal: currentPrincipal() });
         total += n;
         if (n < batch) return total;
       }

@@ -1,6 +1,7 @@
 import type { RuntimeEndpointView } from '@mm/contracts';
 import { nextHealth } from '@mm/core';
 import type { ProbeClaim, RuntimeEndpointRepo } from '@mm/core';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { RuntimeEndpoint } from '../generated/prisma/client.ts';
 import { iso, isoOrNull, pageOf } from './paging.ts';
 import type { Tx } from './tx.ts';
@@ -31,6 +32,9 @@ export function endpointView(row: RuntimeEndpoint): RuntimeEndpointView {
     updatedAt: iso(row.updatedAt),
   };
 }
+
+/** `toISOString()` of a timestamp column, in SQL (NULL stays NULL). */
+const ISO = (col: string) => Prisma.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 export function endpointRepo(db: Tx): RuntimeEndpointRepo {
   return {
@@ -87,28 +91,41 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
       const rows = await db.runtimeEndpoint.findMany({ where: { agentId, source: 'agent' }, orderBy: { seq: 'asc' } });
       return rows.map(endpointView);
     },
-    async sweepLapsed(now, limit) {
-      // One set-based pass (docs/concurrency.md): claim lapsed rows with SKIP LOCKED, flip them in
-      // the same statement, and return what each was before, for its audit event.
-      const flipped = await db.$queryRaw<{ id: string; from: string }[]>`
+    async sweepLapsed(now, limit, by) {
+      // One set-based statement, auto-committed (docs/database.md "Set-based writes"): claim lapsed
+      // rows with SKIP LOCKED, flip them, and insert each one's audit event with the payload the
+      // event has always had (the endpoint's view, as endpointView builds it, from, to, reason).
+      const [row] = await db.$queryRaw<{ n: number }[]>`
         WITH lapsed AS (
           SELECT "id", "status" FROM "RuntimeEndpoint"
           WHERE "leaseExpiresAt" < ${now} AND "status" <> 'unreachable'
           ORDER BY "leaseExpiresAt"
           LIMIT ${limit}
           FOR UPDATE SKIP LOCKED
+        ), flipped AS (
+          UPDATE "RuntimeEndpoint" e
+          SET "status" = 'unreachable', "lastCheckedAt" = ${now}, "updatedAt" = ${now}
+          FROM lapsed WHERE e."id" = lapsed."id"
+          RETURNING e.*, lapsed."status" AS "from"
+        ), audit AS (
+          INSERT INTO "AuditEvent" ("id", "actor", "principal", "machineId", "type", "resourceType", "resourceId", "payload")
+          SELECT gen_random_uuid()::text, ${by.actor}, ${by.principal}, f."machineId", 'runtime-endpoint.status-changed',
+            'runtime-endpoint', f."id",
+            jsonb_build_object(
+              'endpoint', jsonb_build_object('id', f."id", 'machineId', f."machineId", 'providerKey', f."providerKey",
+                'source', f."source", 'agentId', f."agentId", 'label', f."label", 'endpointBaseUrl', f."endpointBaseUrl",
+                'authType', f."authType", 'hasAuthToken', f."authTokenCipher" IS NOT NULL, 'modelAlias', f."modelAlias",
+                'networkScope', f."networkScope", 'probePath', f."probePath", 'status', f."status",
+                'leaseExpiresAt', ${ISO('f."leaseExpiresAt"')}, 'lastCheckedAt', ${ISO('f."lastCheckedAt"')},
+                'lastHealthyAt', ${ISO('f."lastHealthyAt"')}, 'createdAt', ${ISO('f."createdAt"')},
+                'updatedAt', ${ISO('f."updatedAt"')}),
+              'from', f."from", 'to', 'unreachable',
+              'reason', 'lease expired at ' || coalesce(${ISO('f."leaseExpiresAt"')}, 'unknown'))
+          FROM flipped f ORDER BY f."leaseExpiresAt", f."id"
+          RETURNING 1
         )
-        UPDATE "RuntimeEndpoint" e
-        SET "status" = 'unreachable', "lastCheckedAt" = ${now}, "updatedAt" = ${now}
-        FROM lapsed WHERE e."id" = lapsed."id"
-        RETURNING e."id", lapsed."status" AS "from"`;
-      if (!flipped.length) return [];
-      const from = new Map(flipped.map((f) => [f.id, f.from]));
-      const rows = await db.runtimeEndpoint.findMany({ where: { id: { in: [...from.keys()] } } });
-      return rows.map((row) => ({
-        endpoint: endpointView(row),
-        from: from.get(row.id) as RuntimeEndpointView['status'],
-      }));
+        SELECT count(*)::int AS "n" FROM audit`;
+      return row?.n ?? 0;
     },
     async renewAgentLeases(agentId, leaseExpiresAt) {
       await db.runtimeEndpoint.updateMany({ where: { agentId, source: 'agent' }, data: { leaseExpiresAt } });
