@@ -22,6 +22,8 @@ export interface BenchAgent {
   machineId: string;
   agentId: string;
   agentToken: string;
+  /** The URL of the agent's one endpoint (HB_WITH_ENDPOINTS repeats it in every heartbeat). */
+  endpointBaseUrl: string;
 }
 
 export type ToParent = { ready: { port: number; agents: BenchAgent[] } } | { stall: { maxMs: number; p99Ms: number } };
@@ -72,7 +74,12 @@ async function ours() {
       agentToken: enrolled.agentToken,
       endpoints: [{ providerKey: 'qvac', endpointBaseUrl: `http://127.0.0.1:${10_000 + i}` }],
     });
-    agents.push({ machineId: machine.id, agentId: enrolled.id, agentToken: enrolled.agentToken });
+    agents.push({
+      machineId: machine.id,
+      agentId: enrolled.id,
+      agentToken: enrolled.agentToken,
+      endpointBaseUrl: `http://127.0.0.1:${10_000 + i}`,
+    });
   }
   await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   send({ ready: { port: (app.fastify.server.address() as AddressInfo).port, agents } });

@@ -7,7 +7,8 @@
  * Env: DATABASE_URL (admin URL; a uniquely named database is created on it and dropped at the
  * end; default postgresql://postgres@127.0.0.1:5432/postgres), HB_AGENTS (500), HB_SECONDS (10 per round), HB_ROUNDS (3;
  * ours and the baseline alternate, the medians are reported),
- * HB_CONNECTIONS (50), HB_PGLITE_AGENTS (200), HB_PGLITE_SECONDS (5).
+ * HB_CONNECTIONS (50), HB_PGLITE_AGENTS (200), HB_PGLITE_SECONDS (5), HB_WITH_ENDPOINTS (1: every
+ * heartbeat names the agent's endpoint unchanged, what mm-agent sends; the baseline ignores it).
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -24,6 +25,7 @@ const ROUNDS = Number(process.env.HB_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.HB_CONNECTIONS ?? 50);
 const PGLITE_AGENTS = Number(process.env.HB_PGLITE_AGENTS ?? 200);
 const PGLITE_SECONDS = Number(process.env.HB_PGLITE_SECONDS ?? 5);
+const WITH_ENDPOINTS = process.env.HB_WITH_ENDPOINTS === '1';
 
 interface Server {
   child: ChildProcess;
@@ -87,8 +89,14 @@ interface Load {
 }
 
 async function drive(port: number, agents: BenchAgent[], seconds: number): Promise<Load> {
+  // HB_WITH_ENDPOINTS=1: every heartbeat repeats the agent's endpoint, as mm-agent does.
   const bodies = agents.map((a) =>
-    JSON.stringify({ machineId: a.machineId, agentId: a.agentId, agentToken: a.agentToken }),
+    JSON.stringify({
+      machineId: a.machineId,
+      agentId: a.agentId,
+      agentToken: a.agentToken,
+      ...(WITH_ENDPOINTS && { endpoints: [{ providerKey: 'qvac', endpointBaseUrl: a.endpointBaseUrl }] }),
+    }),
   );
   let next = 0;
   const result = await autocannon({
