@@ -8576,6 +8576,8 @@ export interface operations {
         serviceId?: string;
         executionMode?: components['schemas']['ExecutionMode'];
         taskId?: string;
+        since?: string;
+        until?: string;
         limit?: number;
         cursor?: string;
         includeInactive?: boolean | ('true' | 'false');

@@ -146,6 +146,18 @@ describeEachDb('task lifecycle', (get) => {
 
     const runs = json<Json>(await t.inject({ url: `/api/v1/runs?machineId=${m}` }));
     expect(runs.items.map((r: Json) => r.id)).toContain(e.run.id);
+    // since/until (inclusive) bound when a run started.
+    const startedAt = e.run.createdAt as string;
+    const inRange = json<Json>(
+      await t.inject({ url: `/api/v1/runs?machineId=${m}&since=${startedAt}&until=${startedAt}` }),
+    );
+    expect(inRange.items.map((r: Json) => r.id)).toEqual([e.run.id]);
+    const later = new Date(Date.parse(startedAt) + 1).toISOString();
+    const after = json<Json>(await t.inject({ url: `/api/v1/runs?machineId=${m}&since=${later}` }));
+    expect(after.items).toEqual([]);
+    const earlier = new Date(Date.parse(startedAt) - 1).toISOString();
+    expect(json<Json>(await t.inject({ url: `/api/v1/runs?machineId=${m}&until=${earlier}` })).items).toEqual([]);
+    expect((await t.inject({ url: `/api/v1/runs?machineId=${m}&since=yesterday` })).statusCode).toBe(400);
     const one = json<Json>(await t.inject({ url: `/api/v1/runs/${e.run.id}` }));
     expect(one.outcome.id).toBe(e.item.id);
     expect(json<Json>(await t.inject({ url: `/api/v1/machines/${m}/routes` })).items[0].status).toBe('completed');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, nonEmpty, zId, zJsonObject, zKey, zStringList, zTimestamp } from './common.ts';
+import { LIMITS, nonEmpty, zDateTime, zId, zJsonObject, zKey, zStringList, zTimestamp } from './common.ts';
 import {
   zCatalogServiceView,
   zExecutionMode,
@@ -246,6 +246,10 @@ export const zRunListQuery = z.object({
   serviceId: zKey.optional(),
   executionMode: zExecutionMode.optional(),
   taskId: zId.optional(),
+  /** Runs started at or after this instant (ISO 8601, inclusive; our addition). */
+  since: zDateTime.optional(),
+  /** Runs started at or before this instant (ISO 8601, inclusive; our addition). */
+  until: zDateTime.optional(),
 });
 /** Optional `taskId` filter of the route and outcome lists. */
 export const zByTaskQuery = z.object({ taskId: zId.optional() });

@@ -366,6 +366,9 @@ export interface RunRepo {
       serviceId?: string | undefined;
       executionMode?: string | undefined;
       taskId?: string | undefined;
+      /** Started at or after / at or before (inclusive). */
+      since?: Date | undefined;
+      until?: Date | undefined;
     },
     page: Page,
   ): Promise<ListResponse<RunView>>;

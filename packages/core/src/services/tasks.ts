@@ -257,12 +257,19 @@ export function createTaskService(deps: TaskServiceDeps) {
           serviceId?: string | undefined;
           executionMode?: RunView['executionMode'] | undefined;
           taskId?: string | undefined;
+          since?: string | undefined;
+          until?: string | undefined;
         },
     ) {
       await requireActiveMachine(store, deps, query.machineId, query);
-      const { limit, cursor, includeInactive: _inspect, ...filter } = query;
+      const { limit, cursor, includeInactive: _inspect, since, until, ...filter } = query;
       return store.runs.list(
-        { ...filter, executionMode: filter.executionMode ?? undefined },
+        {
+          ...filter,
+          executionMode: filter.executionMode ?? undefined,
+          since: since ? new Date(since) : undefined,
+          until: until ? new Date(until) : undefined,
+        },
         toPage({ limit, cursor }),
       );
     },

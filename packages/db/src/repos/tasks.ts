@@ -243,6 +243,9 @@ export function runRepo(db: Tx): RunRepo {
         ...(filter.serviceId && { serviceId: filter.serviceId }),
         ...(filter.executionMode && { executionMode: filter.executionMode }),
         ...(filter.taskId && { taskId: filter.taskId }),
+        ...((filter.since || filter.until) && {
+          createdAt: { ...(filter.since && { gte: filter.since }), ...(filter.until && { lte: filter.until }) },
+        }),
       };
       return pageOf((args) => db.run.findMany(args), where, page, runView);
     },

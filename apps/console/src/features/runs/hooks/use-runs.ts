@@ -12,17 +12,17 @@ export interface RunFilters {
   executionMode?: ExecutionMode;
 }
 
-/** How many of the newest runs the runs page reads (the API's time filter is the console's, see runs-page). */
+/** How many of the newest matching runs the runs page reads. */
 export const RUNS_LOADED = 200;
 
 /** A run starts (`run.started`) and settles (`task.executed` / `task.failed`): both arrive on the feed. */
-export function useRuns(machineId: string, filters: RunFilters) {
+export function useRuns(machineId: string, filters: RunFilters, bounds: { since?: string; until?: string } = {}) {
   const utils = trpc.useUtils();
   useMachineEvents(machineId, (e) => {
     if (e.type.startsWith('run.') || e.type.startsWith('task.')) void utils.tasks.listRuns.invalidate({ machineId });
   });
   return trpc.tasks.listRuns.useQuery(
-    { machineId, limit: RUNS_LOADED, includeInactive: true, ...filters },
+    { machineId, limit: RUNS_LOADED, includeInactive: true, ...filters, ...bounds },
     { refetchInterval: 10_000 },
   );
 }
