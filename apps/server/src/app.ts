@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +121,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   // Wakes change-feed readers when audit events commit, in this and other processes.
   const notifier = await db.openNotifier(fastify.log);
   const shutdown = new AbortController();
+  // Every open change-feed stream listens to it (and removes its listener when it ends), so more
+  // than ten at once is normal, not a leak: no MaxListenersExceededWarning.
+  setMaxListeners(0, shutdown.signal);
   // Writes that make an endpoint due for a probe kick the probe pass once they commit (C6).
   let kickProbe: () => void = () => undefined;
   // One network policy for endpoint writes (core) and every outbound call (runtime-http).
