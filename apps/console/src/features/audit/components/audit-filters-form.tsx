@@ -3,8 +3,7 @@ import type { MachineView } from '@mm/contracts';
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { fromLocalInput, TIME_PRESETS, toLocalInput } from '../../../lib/time-range.ts';
-import type { TimeChoice } from '../../../lib/time-range.ts';
+import { TimeRangeFields } from '../../../components/ui/time-range-fields.tsx';
 import { typeOptions } from '../audit-filters.ts';
 import type { AuditView } from '../audit-filters.ts';
 
@@ -90,41 +89,16 @@ export function AuditFiltersForm({
           ))}
         </datalist>
       </Field>
-      <Field label="Time">
-        <select
-          value={draft.time}
-          onChange={(e) => set('time', e.target.value as TimeChoice)}
-          data-testid="audit-filter-time"
-        >
-          <option value="">any time</option>
-          {TIME_PRESETS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
-          <option value="custom">Custom range…</option>
-        </select>
-      </Field>
-      {draft.time === 'custom' ? (
-        <>
-          <Field label="From" wide>
-            <input
-              type="datetime-local"
-              value={toLocalInput(draft.since)}
-              onChange={(e) => set('since', fromLocalInput(e.target.value))}
-              data-testid="audit-filter-since"
-            />
-          </Field>
-          <Field label="To" wide>
-            <input
-              type="datetime-local"
-              value={toLocalInput(draft.until)}
-              onChange={(e) => set('until', fromLocalInput(e.target.value, true))}
-              data-testid="audit-filter-until"
-            />
-          </Field>
-        </>
-      ) : null}
+      <TimeRangeFields
+        label="Time"
+        time={draft.time}
+        since={draft.since}
+        until={draft.until}
+        onTime={(time) => set('time', time)}
+        onSince={(iso) => set('since', iso)}
+        onUntil={(iso) => set('until', iso)}
+        testIdPrefix="audit-filter"
+      />
       <Field label="Resource type">
         <select
           value={draft.resourceType}

@@ -5,18 +5,12 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { Button } from '../../../components/ui/button.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { Panel } from '../../../components/ui/panel.tsx';
+import { TimeRangeFields } from '../../../components/ui/time-range-fields.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../../components/ui/states.tsx';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { useNow } from '../../../components/ui/use-now.ts';
 import { formatDateTime, formatDuration, formatRelative } from '../../../lib/format.ts';
-import {
-  boundsOf,
-  fromLocalInput,
-  TIME_PRESETS,
-  timeRangeOf,
-  toLocalInput,
-  writeTimeRange,
-} from '../../../lib/time-range.ts';
+import { boundsOf, timeRangeOf, writeTimeRange } from '../../../lib/time-range.ts';
 import type { TimeChoice, TimeRange } from '../../../lib/time-range.ts';
 import { useMachineId } from '../../machines/hooks/use-machine-id.ts';
 import { RUNS_LOADED, useRuns } from '../hooks/use-runs.ts';
@@ -137,41 +131,16 @@ export function RunsPage() {
           <Field label="Service id">
             <input value={serviceId} onChange={(e) => setServiceId(e.target.value)} data-testid="runs-filter-service" />
           </Field>
-          <Field label="Started">
-            <select
-              value={custom.time === 'custom' ? 'custom' : range.time}
-              onChange={(e) => setTime(e.target.value as TimeChoice)}
-              data-testid="runs-filter-time"
-            >
-              <option value="">any time</option>
-              {TIME_PRESETS.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.label}
-                </option>
-              ))}
-              <option value="custom">Custom range…</option>
-            </select>
-          </Field>
-          {custom.time === 'custom' ? (
-            <>
-              <Field label="From" wide>
-                <input
-                  type="datetime-local"
-                  value={toLocalInput(custom.since)}
-                  onChange={(e) => setCustom({ ...custom, since: fromLocalInput(e.target.value) })}
-                  data-testid="runs-filter-since"
-                />
-              </Field>
-              <Field label="To" wide>
-                <input
-                  type="datetime-local"
-                  value={toLocalInput(custom.until)}
-                  onChange={(e) => setCustom({ ...custom, until: fromLocalInput(e.target.value, true) })}
-                  data-testid="runs-filter-until"
-                />
-              </Field>
-            </>
-          ) : null}
+          <TimeRangeFields
+            label="Started"
+            time={custom.time === 'custom' ? 'custom' : range.time}
+            since={custom.since}
+            until={custom.until}
+            onTime={setTime}
+            onSince={(since) => setCustom({ ...custom, since })}
+            onUntil={(until) => setCustom({ ...custom, until })}
+            testIdPrefix="runs-filter"
+          />
           <div className="filters__actions">
             <Button type="submit" data-testid="runs-filter-apply">
               Apply
