@@ -246,9 +246,13 @@ test.describe('a server that requires API keys', () => {
 
   test('a key that stops being accepted mid-session returns to the sign-in form with a message', async ({ page }) => {
     await signIn(page, ALICE_KEY);
-    // As if the key had been rotated under this tab: the next call carries it and gets 401.
-    await page.evaluate((k) => sessionStorage.setItem(k, 'rotated-away'), STORAGE_KEY);
-    await page.getByTestId('nav-policies').click();
+    // As if the key had been rotated under this tab: the next call carries it and gets 401. The key
+    // changes and the operator moves on in one step: a background call (polling, the feed) may
+    // otherwise get its 401 first and take the navigation away before a separate click lands.
+    await page.evaluate((k) => {
+      sessionStorage.setItem(k, 'rotated-away');
+      document.querySelector<HTMLAnchorElement>('[data-testid="nav-policies"]')?.click();
+    }, STORAGE_KEY);
     await expect(page.getByTestId('sign-in')).toBeVisible();
     await expect(page.getByTestId('sign-in-notice')).toContainText('Your key was not accepted');
     expect(await page.evaluate((k) => sessionStorage.getItem(k), STORAGE_KEY)).toBeNull();
