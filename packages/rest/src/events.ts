@@ -36,6 +36,19 @@ function position(query: string | undefined, header: string | string[] | undefin
   return BigInt(parsed.data);
 }
 
+/** Waits for `drain` or the stream's end, then removes the other listener (no listener left behind). */
+async function drainOrAbort(res: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {
+  const settled = new AbortController();
+  try {
+    await Promise.race([
+      once(res, 'drain', { signal: settled.signal }),
+      once(signal, 'abort', { signal: settled.signal }),
+    ]);
+  } finally {
+    settled.abort();
+  }
+}
+
 export function registerEventStream(app: FastifyInstance, opts: EventStreamOptions): void {
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   app.get(EVENTS_PATH, async (req, reply) => {
@@ -78,7 +91,7 @@ export function registerEventStream(app: FastifyInstance, opts: EventStreamOptio
     try {
       for await (const { seq, event } of opts.services.events.stream(query.machineId, after, abort.signal)) {
         const ok = res.write(`id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-        if (!ok && !abort.signal.aborted) await Promise.race([once(res, 'drain'), once(abort.signal, 'abort')]);
+        if (!ok && !abort.signal.aborted) await drainOrAbort(res, abort.signal);
       }
     } catch (err) {
       // The client reconnects with Last-Event-ID and misses nothing; say why in the log only.

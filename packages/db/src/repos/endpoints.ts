@@ -3,7 +3,7 @@ import { nextHealth } from '@mm/core';
 import type { ProbeClaim, RuntimeEndpointRepo } from '@mm/core';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { RuntimeEndpoint } from '../generated/prisma/client.ts';
-import { iso, isoOrNull, pageOf } from './paging.ts';
+import { iso, isoOrNull, isoSql, pageOf } from './paging.ts';
 import type { Tx } from './tx.ts';
 
 /**
@@ -33,8 +33,7 @@ export function endpointView(row: RuntimeEndpoint): RuntimeEndpointView {
   };
 }
 
-/** `toISOString()` of a timestamp column, in SQL (NULL stays NULL). */
-const ISO = (col: string) => Prisma.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+const ISO = (col: string) => Prisma.raw(isoSql(col));
 
 export function endpointRepo(db: Tx): RuntimeEndpointRepo {
   return {

@@ -3,9 +3,7 @@ import type { HeartbeatRepo, LeaseRenewed } from '@mm/core';
 import type { PrismaClient, RuntimeEndpoint } from '../generated/prisma/client.ts';
 import { agentView } from './agents.ts';
 import { endpointView } from './endpoints.ts';
-
-/** `toISOString()` in SQL, for the audit payload built in the statement. */
-const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+import { isoSql } from './paging.ts';
 
 /**
  * The group commit of heartbeats (docs/liveness.md "Heartbeats in batches"): one statement,
@@ -68,10 +66,10 @@ WITH input AS (
     jsonb_build_object(
       'agent', jsonb_build_object('id', agent."id", 'machineId', agent."machineId", 'label', agent."label",
         'allowedProviderKeys', to_jsonb(agent."allowedProviderKeys"), 'status', agent."status",
-        'hasAgentToken', true, 'lastSeenAt', ${iso('agent."lastSeenAt"')},
-        'createdAt', ${iso('agent."createdAt"')}, 'updatedAt', ${iso('agent."updatedAt"')}),
+        'hasAgentToken', true, 'lastSeenAt', ${isoSql('agent."lastSeenAt"')},
+        'createdAt', ${isoSql('agent."createdAt"')}, 'updatedAt', ${isoSql('agent."updatedAt"')}),
       'leaseSeconds', agent."leaseSeconds",
-      'leaseExpiresAt', ${iso('agent."lease"')},
+      'leaseExpiresAt', ${isoSql('agent."lease"')},
       'endpoints', coalesce((
         SELECT jsonb_agg(jsonb_build_object('id', eps."id", 'providerKey', eps."providerKey", 'status', eps."status")
           ORDER BY eps."seq")

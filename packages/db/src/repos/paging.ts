@@ -34,6 +34,8 @@ export async function pageOf<R extends { seq: bigint }, V>(
 }
 
 export const iso = (d: Date) => d.toISOString();
+/** `toISOString()` of a timestamp column, as SQL text (NULL stays NULL), for JSON built in SQL. */
+export const isoSql = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 export const asRecord = (v: unknown): Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
