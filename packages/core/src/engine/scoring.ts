@@ -66,70 +66,177 @@ export function endpointProblem(
   return null;
 }
 
+/**
+ * Where the problems of one service go. `first` stops at the first problem and builds no string:
+ * discovery asks only "eligible or not?" of the services past the ones it lists (docs/api.md
+ * "Discovery at catalogue scale"), so the same checks below decide both, with no second copy of
+ * the rules. A check returns true when it has recorded a problem and `first` is set: stop.
+ */
+interface Problems {
+  readonly first: boolean;
+  readonly list: string[];
+  /** The endpoint verdict by providerKey, computed once per discovery, not once per service. */
+  readonly endpoints: Map<string, string | null>;
+}
+
+const problemsCollector = (first: boolean, endpoints = new Map<string, string | null>()): Problems => ({
+  first,
+  list: [],
+  endpoints,
+});
+
+/**
+ * Each check below reads `if (problem) { if (out.first) return stop(out); out.list.push(text) }`:
+ * in first-problem mode no reason text is built (and no closure allocated) for a service that is
+ * only counted.
+ */
+function stop(out: Problems): true {
+  out.list.push('');
+  return true;
+}
+
+/** Whether `have` lacks any of `required` (a loop: this runs for every service of a discovery). */
+function lacksAny(required: readonly string[], have: readonly string[]): boolean {
+  for (const c of required) if (!have.includes(c)) return true;
+  return false;
+}
+
+const missingOf = (required: readonly string[], have: readonly string[]) =>
+  required.filter((c) => !have.includes(c)).join(', ');
+
 /** Constraint filters from the task itself. */
-function constraintProblems(service: CatalogServiceView, input: ScoringInput): string[] {
+function constraintProblems(service: CatalogServiceView, input: ScoringInput, out: Problems): boolean {
   const { constraints, operation } = input.task;
-  const problems: string[] = [];
   const handoff = service.executionMode === 'external-handoff';
   if (operation && service.operations.length && !service.operations.includes(operation)) {
-    problems.push(`does not offer operation ${operation}`);
+    if (out.first) return stop(out);
+    out.list.push(`does not offer operation ${operation}`);
   }
-  if (handoff && constraints.requireNativeExecution) problems.push('task requires native execution');
-  if (handoff && !constraints.allowExternalHandoff) problems.push('task does not allow external handoff');
+  if (handoff && constraints.requireNativeExecution) {
+    if (out.first) return stop(out);
+    out.list.push('task requires native execution');
+  }
+  if (handoff && !constraints.allowExternalHandoff) {
+    if (out.first) return stop(out);
+    out.list.push('task does not allow external handoff');
+  }
   if (constraints.region && !ANY_REGION.has(service.region) && service.region !== constraints.region) {
-    problems.push(`region ${service.region} is not the requested ${constraints.region}`);
+    if (out.first) return stop(out);
+    out.list.push(`region ${service.region} is not the requested ${constraints.region}`);
   }
-  const missing = constraints.requiredCapabilities.filter((c) => !service.capabilities.includes(c));
-  if (missing.length) problems.push(`lacks required capabilities: ${missing.join(', ')}`);
+  if (lacksAny(constraints.requiredCapabilities, service.capabilities)) {
+    if (out.first) return stop(out);
+    out.list.push(`lacks required capabilities: ${missingOf(constraints.requiredCapabilities, service.capabilities)}`);
+  }
   const price = priceOf(service);
   if (constraints.budget !== undefined && price && price.amount > constraints.budget) {
-    problems.push(
+    if (out.first) return stop(out);
+    out.list.push(
       `price ${price.amount} ${price.currency ?? ''} exceeds the task budget ${constraints.budget}`.replace('  ', ' '),
     );
   }
-  if (service.integrationStatus === 'planned') problems.push('integration is only planned');
-  return problems;
+  if (service.integrationStatus === 'planned') {
+    if (out.first) return stop(out);
+    out.list.push('integration is only planned');
+  }
+  return false;
 }
 
 /** Policy filters (context B6): every governing policy must allow the service. */
-function policyProblems(service: CatalogServiceView, policies: readonly PolicyView[]): string[] {
-  const problems: string[] = [];
+function policyProblems(service: CatalogServiceView, policies: readonly PolicyView[], out: Problems): boolean {
   const handoff = service.executionMode === 'external-handoff';
   for (const p of policies) {
-    const name = policyName(p);
-    if (p.deniedSkillKeys.includes(service.skillKey)) problems.push(`${name} denies skill ${service.skillKey}`);
+    if (p.deniedSkillKeys.includes(service.skillKey)) {
+      if (out.first) return stop(out);
+      out.list.push(`${policyName(p)} denies skill ${service.skillKey}`);
+    }
     if (p.allowedSkillKeys.length && !p.allowedSkillKeys.includes(service.skillKey)) {
-      problems.push(`${name} does not allow skill ${service.skillKey}`);
+      if (out.first) return stop(out);
+      out.list.push(`${policyName(p)} does not allow skill ${service.skillKey}`);
     }
     if (p.regionRules.length && service.region !== 'global' && !p.regionRules.includes(service.region)) {
-      problems.push(`${name} does not allow region ${service.region}`);
+      if (out.first) return stop(out);
+      out.list.push(`${policyName(p)} does not allow region ${service.region}`);
     }
-    const missing = p.requiredCapabilities.filter((c) => !service.capabilities.includes(c));
-    if (missing.length) problems.push(`${name} requires capabilities ${missing.join(', ')}`);
+    if (lacksAny(p.requiredCapabilities, service.capabilities)) {
+      if (out.first) return stop(out);
+      out.list.push(
+        `${policyName(p)} requires capabilities ${missingOf(p.requiredCapabilities, service.capabilities)}`,
+      );
+    }
     const price = priceOf(service);
     if (p.budgetCap && price) {
       if (price.currency && price.currency !== p.budgetCap.currency) {
-        problems.push(`${name} caps spend in ${p.budgetCap.currency}; price is in ${price.currency}`);
+        if (out.first) return stop(out);
+        out.list.push(`${policyName(p)} caps spend in ${p.budgetCap.currency}; price is in ${price.currency}`);
       } else if (price.amount > p.budgetCap.amount) {
-        problems.push(`${name} caps spend at ${p.budgetCap.amount} ${p.budgetCap.currency}; price is ${price.amount}`);
+        if (out.first) return stop(out);
+        out.list.push(
+          `${policyName(p)} caps spend at ${p.budgetCap.amount} ${p.budgetCap.currency}; price is ${price.amount}`,
+        );
       }
     }
-    if (handoff && p.nativeOnly) problems.push(`${name} allows native execution only`);
-    if (handoff && !p.handoffAllowed) problems.push(`${name} does not allow external handoff`);
+    if (handoff && p.nativeOnly) {
+      if (out.first) return stop(out);
+      out.list.push(`${policyName(p)} allows native execution only`);
+    }
+    if (handoff && !p.handoffAllowed) {
+      if (out.first) return stop(out);
+      out.list.push(`${policyName(p)} does not allow external handoff`);
+    }
   }
-  return problems;
+  return false;
+}
+
+/** The machine's endpoint for a native service: its problem, once per providerKey per discovery. */
+function endpointCheck(service: CatalogServiceView, input: ScoringInput, out: Problems): boolean {
+  let problem = out.endpoints.get(service.providerKey);
+  if (problem === undefined) {
+    problem = endpointProblem(input.endpoints.get(service.providerKey), service.providerKey, input.now);
+    out.endpoints.set(service.providerKey, problem);
+  }
+  if (problem === null) return false;
+  if (out.first) return stop(out);
+  out.list.push(problem);
+  return false;
+}
+
+/** Every check in order; with `out.first`, up to the first problem. */
+function collectProblems(service: CatalogServiceView, input: ScoringInput, out: Problems): void {
+  if (constraintProblems(service, input, out)) return;
+  if (policyProblems(service, input.policies, out)) return;
+  if (service.executionMode === 'native') endpointCheck(service, input, out);
+}
+
+/**
+ * The quick check for one discovery: whether a service is eligible, deciding exactly as
+ * `evaluateService` does (the same checks) but stopping at the first problem and building no
+ * reasons. One collector is reused for every service, and `endpoints` (each providerKey's verdict)
+ * may be shared with `evaluateService` over the same input.
+ */
+export function eligibilityCheck(
+  input: ScoringInput,
+  endpoints: Map<string, string | null> = new Map(),
+): (service: CatalogServiceView) => boolean {
+  const out = problemsCollector(true, endpoints);
+  return (service) => {
+    out.list.length = 0;
+    collectProblems(service, input, out);
+    return out.list.length === 0;
+  };
 }
 
 /** Evaluates one service of the task's serviceType. */
-export function evaluateService(service: CatalogServiceView, input: ScoringInput): Evaluation {
+export function evaluateService(
+  service: CatalogServiceView,
+  input: ScoringInput,
+  endpoints: Map<string, string | null> = new Map(),
+): Evaluation {
   const native = service.executionMode === 'native';
   const endpoint = native ? input.endpoints.get(service.providerKey) : undefined;
-  const problems = [
-    ...constraintProblems(service, input),
-    ...policyProblems(service, input.policies),
-    ...(native ? [endpointProblem(endpoint, service.providerKey, input.now)].filter((p): p is string => !!p) : []),
-  ];
-  if (problems.length) return { eligible: false, reasons: problems };
+  const out = problemsCollector(false, endpoints);
+  collectProblems(service, input, out);
+  if (out.list.length) return { eligible: false, reasons: out.list };
 
   const { constraints, operation } = input.task;
   let score = WEIGHTS.base;
