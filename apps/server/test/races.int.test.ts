@@ -225,6 +225,47 @@ function describeRaces(kind: DbKind) {
       }
     });
 
+    it('claims a task once when 16 executes race on both instances: one 200, fifteen 409, one run, one run.started (C1: the claim as one statement)', async () => {
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const m = await machine(a);
+        const put = await a.inject({
+          method: 'PUT',
+          url: `/api/v1/machines/${m}/runtime-endpoints/qvac`,
+          payload: { endpointBaseUrl: runtime.url },
+        });
+        expect([200, 201]).toContain(put.statusCode);
+        const created = await a.inject({
+          method: 'POST',
+          url: `/api/v1/machines/${m}/tasks`,
+          payload: {
+            serviceType: 'compute.marketplace',
+            taskType: 'inference',
+            operation: 'run-private-inference',
+            input: { messages: [{ role: 'user', content: `claim-${uniq()}` }] },
+          },
+        });
+        const taskId = json<{ item: Json }>(created).item.id as string;
+        const resolved = await a.inject({ method: 'POST', url: `/api/v1/machines/${m}/tasks/${taskId}/resolve` });
+        expect(resolved.statusCode, resolved.body).toBe(201);
+        const answers = await Promise.all(
+          Array.from({ length: 16 }, (_, i) =>
+            on(i).inject({ method: 'POST', url: `/api/v1/machines/${m}/tasks/${taskId}/execute` }),
+          ),
+        );
+        const codes = answers.map((r) => r.statusCode);
+        expect(codes.filter((c) => c === 200)).toHaveLength(1);
+        expect(codes.filter((c) => c === 409)).toHaveLength(15);
+        for (const r of answers.filter((x) => x.statusCode === 409)) {
+          expect(json<Json>(r).error.code).toBe('TASK_STATE_CONFLICT');
+        }
+        const runs = json<{ items: Json[] }>(await b.inject(`/api/v1/runs?machineId=${m}&taskId=${taskId}`));
+        expect(runs.items).toHaveLength(1);
+        const started = await auditOf(a, `type=run.started&machineId=${m}`);
+        expect(started).toHaveLength(1);
+        expect(started[0]?.resourceId).toBe(runs.items[0]?.id);
+      }
+    });
+
     it("never lets heartbeats undo a revoke; the revoked agent's endpoints turn unreachable (C1: final revokes)", async () => {
       for (let trial = 0; trial < TRIALS; trial++) {
         const m = await machine(a);

@@ -384,6 +384,94 @@ export interface PolicyRepo {
   delete(id: string): Promise<void>;
 }
 
+/** What `startExecution` needs besides the task: the claim's lease (docs/concurrency.md "The claim as one statement"). */
+export interface ExecutionStart {
+  machineId: string;
+  taskId: string;
+  /** The caller's owner when it sees only its own machines (`ownerFilter()`), else null. */
+  ownerId: string | null;
+  /** The lease: `now + (1 + fallbacks) × hopTimeoutMs + marginMs` (as `walkBoundMs`). */
+  now: Date;
+  hopTimeoutMs: number;
+  marginMs: number;
+  actor: string;
+}
+
+/** How an execution settles, for the one-statement path (no failed attempt to observe). */
+export interface ExecutionSettle {
+  taskId: string;
+  runId: string;
+  routeId: string;
+  taskStatus: TaskView['status'];
+  status: OutcomeView['status'];
+  routeStatus: RouteView['status'];
+  skillKey: string;
+  serviceId: string;
+  executionMode: OutcomeView['executionMode'];
+  externalRef: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  result: unknown;
+  attempts: RunView['attempts'];
+  summary: string;
+  /** Provider keys of the machine's endpoints that served an attempt: marked checked and healthy at `now`. */
+  healthyProviderKeys: string[];
+  now: Date;
+  actor: string;
+  eventType: 'task.executed' | 'task.failed';
+}
+
+/**
+ * The task lifecycle's writes as single auto-committed statements (docs/concurrency.md "The claim
+ * as one statement"): each is atomic by itself, with its audit event, so none needs a transaction.
+ */
+export interface LifecycleRepo {
+  /**
+   * Claims the task for a new run and opens it, with its `run.started` event, when the machine is
+   * active (and the caller's) and the task is executable with a route. Null: nothing was written
+   * (the caller finds out why; errors are the slow path).
+   */
+  startExecution(input: ExecutionStart): Promise<{ task: TaskView; route: RouteView; run: RunView } | null>;
+  /**
+   * Inserts the task with its `task.created` event when the machine is active (and the caller's,
+   * `ownerId` as in `startExecution`); null: nothing was written.
+   */
+  createTask(
+    input: Omit<TaskView, 'id' | 'createdAt' | 'updatedAt' | 'routeId' | 'outcomeId'>,
+    by: { ownerId: string | null; actor: string },
+  ): Promise<TaskView | null>;
+  /** The run's attempts so far and its `run.hop-started` event; null when the run is no longer running. */
+  recordHop(
+    runId: string,
+    attempts: RunView['attempts'],
+    event: { actor: string; taskId: string; hop: Record<string, unknown> },
+  ): Promise<RunView | null>;
+  /** A native hop's target: the service and the machine's endpoint for its provider, with the credential. */
+  hopTarget(
+    machineId: string,
+    serviceId: string,
+  ): Promise<{
+    service: CatalogServiceView;
+    endpoint: RuntimeEndpointView | null;
+    authTokenCipher: string | null;
+  } | null>;
+  /** Settles task, outcome, run, route and endpoints with the event; null when the claim is no longer this run's. */
+  settleExecution(
+    input: ExecutionSettle,
+  ): Promise<{ task: TaskView; route: RouteView | null; run: RunView; outcome: OutcomeView } | null>;
+  /**
+   * Moves the task to `resolved` from one of `from` with a new route, and records `task.resolved`;
+   * null when the task was not in one of `from` (or not on this machine).
+   */
+  resolveTask(input: {
+    machineId: string;
+    taskId: string;
+    from: readonly TaskView['status'][];
+    route: Omit<RouteView, 'id' | 'createdAt' | 'updatedAt' | 'machineId' | 'taskId'>;
+    actor: string;
+  }): Promise<{ task: TaskView; route: RouteView } | null>;
+}
+
 export interface Repos {
   audit: AuditRepo;
   machines: MachineRepo;
@@ -397,6 +485,7 @@ export interface Repos {
   outcomes: OutcomeRepo;
   runs: RunRepo;
   policies: PolicyRepo;
+  lifecycle: LifecycleRepo;
 }
 
 /** Repositories plus a transaction: everything inside `transaction` commits or rolls back together. */

@@ -9,6 +9,7 @@ import { endpointRepo } from './repos/endpoints.ts';
 import { heartbeatRepo } from './repos/heartbeats.ts';
 import { graphRepo } from './repos/graph.ts';
 import { identityRepo } from './repos/identity.ts';
+import { lifecycleRepo } from './repos/lifecycle.ts';
 import { machineRepo } from './repos/machines.ts';
 import { policyRepo } from './repos/policies.ts';
 import { outcomeRepo, routeRepo, runRepo, taskRepo } from './repos/tasks.ts';
@@ -33,6 +34,7 @@ function reposOf(db: Tx, shared: Shared): Repos {
     outcomes: outcomeRepo(db),
     runs: runRepo(db),
     policies: policyRepo(db),
+    lifecycle: lifecycleRepo(db),
   };
 }
 

@@ -138,7 +138,9 @@ export async function walk(
   for (const [i, hop] of hops.entries()) {
     if (hop.executionMode !== 'native') continue;
     const started = deps.clock.now();
-    const service = await deps.store.catalogue.getService(hop.serviceId);
+    // One read: the service, the machine's endpoint for its provider and the credential.
+    const target = await deps.store.lifecycle.hopTarget(task.machineId, hop.serviceId);
+    const service = target?.service;
     if (!service) {
       attempts.push(
         attemptOf(i + 1, hop, started, deps.clock, {
@@ -149,7 +151,7 @@ export async function walk(
       );
       continue;
     }
-    const endpoint = await deps.store.endpoints.get(task.machineId, service.providerKey);
+    const endpoint = target.endpoint;
     const base = {
       providerKey: service.providerKey,
       endpointBaseUrl: endpoint?.endpointBaseUrl ?? null,
@@ -171,7 +173,7 @@ export async function walk(
       );
       continue;
     }
-    const cipher = await deps.store.endpoints.getCredential(task.machineId, service.providerKey);
+    const cipher = target.authTokenCipher;
     let authToken: string | null = null;
     let response: RuntimeResult | null = null;
     try {

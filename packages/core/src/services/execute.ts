@@ -19,6 +19,7 @@ import { walk } from './execute-walk.ts';
 import type { ExecuteDeps, HopStart, Walk } from './execute-walk.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 import { observeEndpointIn } from './probes.ts';
+import { ownerFilter } from '../lib/request-scope.ts';
 
 export type { ExecuteDeps } from './execute-walk.ts';
 
@@ -37,49 +38,40 @@ const stateConflict = (status: TaskView['status']) =>
   });
 
 /**
- * Phase 1, one transaction: open a run and claim the task for it with a compare-and-set
- * (resolved|failed → executing, held by the run). Of two executes racing, one claim matches; the
- * other rolls back its run and answers 409, so at most one run of a task is ever `running`.
+ * Phase 1, one statement (docs/concurrency.md "The claim as one statement"): the machine guard,
+ * the task and route reads, the claim (a compare-and-set resolved|failed → executing, held by the
+ * new run), the run and its `run.started` event. Of two executes racing, one claim matches; the
+ * other writes nothing and answers 409, so at most one run of a task is ever `running`. When the
+ * statement claims nothing, the reads below find out why, with the errors the guard has always
+ * given (errors are the slow path); a claim lost to a resolve that replaced the route is tried again.
  */
 async function start(deps: ExecuteDeps, machineId: string, taskId: string, caller: Caller) {
-  return deps.store.transaction(async (tx) => {
-    await requireActiveMachine(tx, deps, machineId);
-    const task = await tx.tasks.get(machineId, taskId);
+  // The identity check asks the resolver, which SQL cannot: under `required` it runs first.
+  if (deps.config.identityVerification === 'required') await requireActiveMachine(deps.store, deps, machineId);
+  for (let attempt = 1; ; attempt++) {
+    const claimed = await deps.store.lifecycle.startExecution({
+      machineId,
+      taskId,
+      ownerId: ownerFilter() ?? null,
+      now: deps.clock.now(),
+      hopTimeoutMs: deps.config.runtimeTimeoutMs,
+      marginMs: CLAIM_MARGIN_MS,
+      actor: caller.actor,
+    });
+    if (claimed) return claimed;
+    await requireActiveMachine(deps.store, deps, machineId);
+    const task = await deps.store.tasks.get(machineId, taskId);
     if (!task) throw notFound('task', taskId);
     if (task.status === 'completed' || task.status === 'executing' || task.status === 'handed_off') {
       throw stateConflict(task.status);
     }
-    const route = task.routeId ? await tx.routes.get(task.routeId) : null;
+    const route = task.routeId ? await deps.store.routes.get(task.routeId) : null;
     if (!route || !taskAllows('execute', task.status)) {
       throw new AppError('ROUTE_REQUIRED', 'resolve the task before executing it (POST …/resolve)');
     }
-    const leaseExpiresAt = new Date(deps.clock.now().getTime() + walkBoundMs(route, deps.config.runtimeTimeoutMs));
-    const run = await tx.runs.create({
-      machineId,
-      taskId,
-      routeId: route.id,
-      outcomeId: null,
-      status: 'running',
-      executionMode: route.executionMode,
-      skillKey: route.selectedSkillKey,
-      serviceId: route.selectedServiceId,
-      summary: null,
-      attempts: [],
-      leaseExpiresAt,
-    });
-    if (!(await tx.tasks.claim(taskId, TASK_ACTIONS.execute, run.id))) {
-      const now = await tx.tasks.get(machineId, taskId);
-      throw stateConflict(now?.status ?? 'executing');
-    }
-    await tx.audit.record({
-      actor: caller.actor,
-      type: 'run.started',
-      resourceType: 'run',
-      resourceId: run.id,
-      payload: { run, taskId, routeId: route.id },
-    });
-    return { task, route, run };
-  });
+    // Executable now: the claim raced a write that has committed since (a resolve, say).
+    if (attempt >= 3) throw stateConflict(task.status);
+  }
 }
 
 /**
@@ -90,17 +82,12 @@ async function start(deps: ExecuteDeps, machineId: string, taskId: string, calle
  */
 async function recordHop(deps: ExecuteDeps, ctx: { task: TaskView; run: RunView }, h: HopStart, caller: Caller) {
   try {
-    await deps.store.transaction(async (tx) => {
-      const run = await tx.runs.recordAttempts(ctx.run.id, h.attempts);
-      if (!run) return;
-      const { attempts: _before, ...hop } = h;
-      await tx.audit.record({
-        actor: caller.actor,
-        type: 'run.hop-started',
-        resourceType: 'run',
-        resourceId: run.id,
-        payload: { run, taskId: ctx.task.id, hop },
-      });
+    const { attempts, ...hop } = h;
+    // One statement: the attempts (only while the run is running) and the event.
+    await deps.store.lifecycle.recordHop(ctx.run.id, attempts, {
+      actor: caller.actor,
+      taskId: ctx.task.id,
+      hop: { ...hop },
     });
   } catch {
     // Best effort (see above): the runtime call goes ahead.
@@ -123,6 +110,12 @@ function summaryOf(outcome: Walk, hops: number): string {
   }
 }
 
+const outlived = () =>
+  new AppError(
+    'TASK_STATE_CONFLICT',
+    'this execution outlived its claim and was settled as interrupted; execute the task again',
+  );
+
 /** Phase 3: settle everything the run touched, with its audit event, in one transaction. */
 async function settle(
   deps: ExecuteDeps,
@@ -132,16 +125,43 @@ async function settle(
 ): Promise<{ outcome: OutcomeView; run: RunView }> {
   const { task, route, run } = ctx;
   const status = w.kind === 'served' ? 'completed' : w.kind === 'handoff' ? 'external' : 'failed';
+  const routeStatus = w.kind === 'served' ? 'completed' : w.kind === 'handoff' ? 'handed_off' : 'failed';
+  const summary = summaryOf(w, 1 + route.fallbackChain.length);
+  const observed = w.attempts.some((a) => a.providerKey && a.status === 'failed');
+  if (!observed) {
+    // The common path, one statement (docs/concurrency.md "The claim as one statement"). A failed
+    // attempt is passive evidence with hysteresis (observeEndpointIn), which the transaction below keeps.
+    const settled = await deps.store.lifecycle.settleExecution({
+      taskId: task.id,
+      runId: run.id,
+      routeId: route.id,
+      taskStatus: TASK_SETTLES[w.kind],
+      status,
+      routeStatus,
+      skillKey: w.hop.skillKey,
+      serviceId: w.hop.serviceId,
+      executionMode: w.hop.executionMode,
+      externalRef: w.kind === 'handoff' ? w.handoff.url : null,
+      errorCode: w.kind === 'failed' ? w.code : null,
+      errorMessage: w.kind === 'failed' ? w.message : null,
+      result: w.kind === 'served' ? w.result : null,
+      attempts: w.attempts,
+      summary,
+      healthyProviderKeys: [
+        ...new Set(w.attempts.flatMap((a) => (a.providerKey && a.status === 'succeeded' ? [a.providerKey] : []))),
+      ],
+      now: deps.clock.now(),
+      actor: caller.actor,
+      eventType: w.kind === 'failed' ? 'task.failed' : 'task.executed',
+    });
+    if (!settled) throw outlived();
+    return { outcome: settled.outcome, run: settled.run };
+  }
   return deps.store.transaction(async (tx) => {
     // The claim must still be ours: if this walk outlived its lease, recovery already settled the
     // run as interrupted and the task may be running again under another claim.
     const settledTask = await tx.tasks.settle(task.id, run.id, TASK_SETTLES[w.kind], null);
-    if (!settledTask) {
-      throw new AppError(
-        'TASK_STATE_CONFLICT',
-        'this execution outlived its claim and was settled as interrupted; execute the task again',
-      );
-    }
+    if (!settledTask) throw outlived();
     const outcome = await tx.outcomes.create({
       machineId: task.machineId,
       taskId: task.id,
@@ -164,10 +184,9 @@ async function settle(
       serviceId: w.hop.serviceId,
       executionMode: w.hop.executionMode,
       attempts: w.attempts,
-      summary: summaryOf(w, 1 + route.fallbackChain.length),
+      summary,
     });
     if (!settledRun) throw new AppError('TASK_STATE_CONFLICT', 'the run was settled by someone else');
-    const routeStatus = w.kind === 'served' ? 'completed' : w.kind === 'handoff' ? 'handed_off' : 'failed';
     const settledRoute = await tx.routes.update(route.id, {
       status: routeStatus,
     });
@@ -212,7 +231,10 @@ async function settle(
 }
 
 async function resolutionOf(deps: ExecuteDeps, route: RouteView, w: Walk): Promise<TaskResolution> {
+  // The walk read the hop's service already when it served or handed off through it.
+  const walked = w.kind !== 'failed' && w.service?.id === w.hop.serviceId ? w.service : null;
   const service =
+    walked ??
     (await deps.store.catalogue.getService(w.hop.serviceId)) ??
     (await deps.store.catalogue.getService(route.selectedServiceId));
   if (!service)

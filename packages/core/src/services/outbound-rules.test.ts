@@ -38,7 +38,15 @@ function fakeStore() {
   };
   const audit = { record: () => Promise.resolve({}) };
   const catalogue = { getService: () => Promise.resolve(service()) };
-  const store = { endpoints, audit, catalogue } as unknown as Store & Repos;
+  // The walk's one read of a hop's target (lifecycle.hopTarget): the service, its endpoint, the ciphertext.
+  const lifecycle = {
+    hopTarget: (_m: string) => {
+      const s = service();
+      const row = rows.get(s.providerKey);
+      return Promise.resolve({ service: s, endpoint: row?.view ?? null, authTokenCipher: row?.cipher ?? null });
+    },
+  };
+  const store = { endpoints, audit, catalogue, lifecycle } as unknown as Store & Repos;
   return { store, rows };
 }
 

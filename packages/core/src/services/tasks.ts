@@ -19,7 +19,7 @@ import type { DiscoveryResult } from '../engine/discovery.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import type { Repos } from '../ports.ts';
 import { createExecutionTracker, executeTask, recoverInterruptedRuns } from './execute.ts';
-import { maySee } from '../lib/request-scope.ts';
+import { maySee, ownerFilter } from '../lib/request-scope.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 import type { GuardDeps } from './machine-guard.ts';
 
@@ -64,8 +64,22 @@ export async function createTaskIn(
       });
     }
   }
+  const task = await tx.tasks.create(taskRecordOf(req));
+  await tx.audit.record({
+    actor: caller.actor,
+    type: 'task.created',
+    resourceType: 'task',
+    resourceId: task.id,
+    payload: { task },
+  });
+  return task;
+}
+
+/** The stored form of a new task, defaults filled in. */
+function taskRecordOf(req: CreateTaskInput) {
+  const { machineId } = req;
   const c = req.constraints ?? {};
-  const task = await tx.tasks.create({
+  return {
     machineId,
     serviceType: req.serviceType,
     ...(req.operation !== undefined && { operation: req.operation }),
@@ -81,18 +95,24 @@ export async function createTaskIn(
       ...(c.preferredSkillKeys !== undefined && { preferredSkillKeys: c.preferredSkillKeys }),
     },
     discovery: { maxCandidates: req.discovery?.maxCandidates ?? MAX_CANDIDATES.default },
-  });
-  await tx.audit.record({
-    actor: caller.actor,
-    type: 'task.created',
-    resourceType: 'task',
-    resourceId: task.id,
-    payload: { task },
-  });
-  return task;
+  } satisfies Parameters<Repos['tasks']['create']>[0];
 }
 
 export type TaskRef = { machineId: string; taskId: string };
+
+/**
+ * The machine guard and the task read side by side (two round trips in parallel, not in series),
+ * failing in the guard's order: the machine's error first, then the task's.
+ */
+async function guardAndLoad(repos: Repos, deps: GuardDeps, machineId: string, taskId: string) {
+  const [machine, task] = await Promise.allSettled([
+    requireActiveMachine(repos, deps, machineId),
+    loadTask(repos, machineId, taskId),
+  ]);
+  if (machine.status === 'rejected') throw machine.reason;
+  if (task.status === 'rejected') throw task.reason;
+  return { machine: machine.value, task: task.value };
+}
 
 export function createTaskService(deps: TaskServiceDeps) {
   const { store, config, clock } = deps;
@@ -113,9 +133,12 @@ export function createTaskService(deps: TaskServiceDeps) {
         requireNativeExecution: overrides.requireNativeExecution,
       }),
     };
-    const [endpoints, policies] = await Promise.all([
+    // The services of the type from the process's copy of the catalogue, current as of this
+    // read (docs/api.md "Discovery at catalogue scale"): no catalogue rows cross the wire.
+    const [endpoints, policies, services] = await Promise.all([
       repos.endpoints.listAll(machine.id),
       repos.policies.getMany(machine.policyIds),
+      repos.catalogue.servicesOfType(task.serviceType),
     ]);
     const input = {
       task: { serviceType: task.serviceType, operation: task.operation, constraints },
@@ -123,14 +146,21 @@ export function createTaskService(deps: TaskServiceDeps) {
       policies,
       now: clock.now(),
     };
-    // The services of the type from the process's copy of the catalogue, current as of this
-    // transaction (docs/api.md "Discovery at catalogue scale"): no catalogue rows cross the wire.
-    const services = await repos.catalogue.servicesOfType(task.serviceType);
     return discover(services, input, overrides.maxCandidates ?? task.discovery.maxCandidates);
   }
 
   return {
-    create(req: CreateTaskInput, caller: Caller): Promise<TaskView> {
+    async create(req: CreateTaskInput, caller: Caller): Promise<TaskView> {
+      // The common path is one statement: guard, insert and event (docs/concurrency.md "The claim
+      // as one statement"). Preferred skills to check, an identity to re-verify, or a guard that
+      // refused (to give its error) take the transaction.
+      if (!req.constraints?.preferredSkillKeys?.length && config.identityVerification !== 'required') {
+        const task = await store.lifecycle.createTask(taskRecordOf(req), {
+          ownerId: ownerFilter() ?? null,
+          actor: caller.actor,
+        });
+        if (task) return task;
+      }
       return store.transaction((tx) => createTaskIn(tx, deps, req, caller));
     },
 
@@ -146,55 +176,56 @@ export function createTaskService(deps: TaskServiceDeps) {
 
     async discover(req: DiscoverTaskRequest & TaskRef, caller: Caller): Promise<DiscoverTaskResponse> {
       const { machineId, taskId } = req;
-      return store.transaction(async (tx) => {
-        const machine = await requireActiveMachine(tx, deps, machineId);
-        const task = await loadTask(tx, machineId, taskId);
-        assertAllows(task, 'discover');
-        const result = await runDiscovery(tx, machine, task, req);
-        await tx.audit.record({
-          actor: caller.actor,
-          type: 'task.discovered',
-          resourceType: 'task',
-          resourceId: task.id,
-          payload: {
-            resolution: result.resolution.kind,
-            candidates: result.candidates.map((c) => ({ serviceId: c.service.id, score: c.score })),
-            excluded: result.excluded.map((e) => e.serviceId),
-            excludedTotal: result.excludedTotal,
-          },
-        });
-        return { taskId: task.id, machineId, ...result };
+      // Reads and one insert, no transaction (each statement reads committed data anyway; the
+      // task is not written): three round trips in series (docs/concurrency.md "The claim as one statement").
+      const { machine, task } = await guardAndLoad(store, deps, machineId, taskId);
+      assertAllows(task, 'discover');
+      const result = await runDiscovery(store, machine, task, req);
+      await store.audit.record({
+        actor: caller.actor,
+        type: 'task.discovered',
+        resourceType: 'task',
+        resourceId: task.id,
+        payload: {
+          resolution: result.resolution.kind,
+          candidates: result.candidates.map((c) => ({ serviceId: c.service.id, score: c.score })),
+          excluded: result.excluded.map((e) => e.serviceId),
+          excludedTotal: result.excludedTotal,
+        },
       });
+      return { taskId: task.id, machineId, ...result };
     },
 
     /**
-     * The route is written, then the task moves to `resolved` with a compare-and-set from the
-     * statuses resolve allows: a resolve racing an execute that claimed the task in between finds
-     * zero rows and rolls back, so it never rewrites an `executing` task (docs/concurrency.md).
+     * One statement moves the task to `resolved` with a compare-and-set from the statuses resolve
+     * allows and inserts the route and its event from the row it returned: a resolve racing an
+     * execute that claimed the task in between matches nothing and writes nothing, so it never
+     * rewrites an `executing` task (docs/concurrency.md "The claim as one statement").
      */
     async resolve(req: DiscoverTaskRequest & TaskRef, caller: Caller): Promise<ResolveTaskResponse> {
       const { machineId, taskId } = req;
-      return store.transaction(async (tx) => {
-        const machine = await requireActiveMachine(tx, deps, machineId);
-        const task = await loadTask(tx, machineId, taskId);
-        assertAllows(task, 'resolve');
-        const result = await runDiscovery(tx, machine, task, req);
-        const { resolution } = result;
-        if (resolution.kind === 'unavailable') {
-          throw new AppError('NO_ROUTE_AVAILABLE', resolution.reason, {
-            resolution,
-            excluded: result.excluded,
-            excludedTotal: result.excludedTotal,
-          });
-        }
-        const { candidate } = resolution;
-        const handoffAllowed = task.constraints.allowExternalHandoff && !task.constraints.requireNativeExecution;
-        const chain = fallbackChainOf(result.candidates, candidate.service.id).filter(
-          (hop) => hop.executionMode === 'native' || handoffAllowed,
-        );
-        const route = await tx.routes.create({
-          machineId,
-          taskId,
+      const { machine, task } = await guardAndLoad(store, deps, machineId, taskId);
+      assertAllows(task, 'resolve');
+      const result = await runDiscovery(store, machine, task, req);
+      const { resolution } = result;
+      if (resolution.kind === 'unavailable') {
+        throw new AppError('NO_ROUTE_AVAILABLE', resolution.reason, {
+          resolution,
+          excluded: result.excluded,
+          excludedTotal: result.excludedTotal,
+        });
+      }
+      const { candidate } = resolution;
+      const handoffAllowed = task.constraints.allowExternalHandoff && !task.constraints.requireNativeExecution;
+      const chain = fallbackChainOf(result.candidates, candidate.service.id).filter(
+        (hop) => hop.executionMode === 'native' || handoffAllowed,
+      );
+      // One statement: the compare-and-set, the route and the `task.resolved` event.
+      const resolved = await store.lifecycle.resolveTask({
+        machineId,
+        taskId,
+        from: TASK_ACTIONS.resolve,
+        route: {
           selectedSkillKey: candidate.service.skillKey,
           selectedServiceId: candidate.service.id,
           executionMode: candidate.service.executionMode,
@@ -204,22 +235,15 @@ export function createTaskService(deps: TaskServiceDeps) {
           score: candidate.score,
           fallbackChain: chain,
           handoff: resolution.kind === 'handoff' ? resolution.handoff : null,
-        });
-        const updated = await tx.tasks.resolveTo(taskId, TASK_ACTIONS.resolve, route.id);
-        if (!updated) {
-          const now = await loadTask(tx, machineId, taskId);
-          assertAllows(now, 'resolve');
-          throw new AppError('TASK_STATE_CONFLICT', 'the task changed state while resolving; try again');
-        }
-        await tx.audit.record({
-          actor: caller.actor,
-          type: 'task.resolved',
-          resourceType: 'task',
-          resourceId: taskId,
-          payload: { task: updated, route },
-        });
-        return { item: route, ...result };
+        },
+        actor: caller.actor,
       });
+      if (!resolved) {
+        const now = await loadTask(store, machineId, taskId);
+        assertAllows(now, 'resolve');
+        throw new AppError('TASK_STATE_CONFLICT', 'the task changed state while resolving; try again');
+      }
+      return { item: resolved.route, ...result };
     },
 
     execute(req: ExecuteTaskRequest & TaskRef, caller: Caller) {

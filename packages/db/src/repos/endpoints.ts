@@ -8,7 +8,7 @@ import type { Tx } from './tx.ts';
 
 /**
  * The mapper reads the ciphertext column only to say whether a credential is stored; it never
- * copies it into the view. The ciphertext leaves this file only through `getCredential`.
+ * copies it into the view. The ciphertext leaves this file only through `getCredential` (and `lifecycle.hopTarget`, for the walk).
  */
 export function endpointView(row: RuntimeEndpoint): RuntimeEndpointView {
   return {

@@ -99,7 +99,7 @@ interface RenewRow {
 const DATE_COLUMNS = ['leaseExpiresAt', 'lastCheckedAt', 'lastHealthyAt', 'nextProbeAt', 'createdAt', 'updatedAt'];
 
 /** An endpoint row that came back as JSON (`to_jsonb`): its timestamps are strings. */
-function endpointOfJson(json: Record<string, unknown>): RuntimeEndpointView {
+export function endpointOfJson(json: Record<string, unknown>): RuntimeEndpointView {
   const row: Record<string, unknown> = { ...json };
   for (const col of DATE_COLUMNS) {
     const v = row[col];
