@@ -9,6 +9,8 @@
  *   endpoints' leases extended, the heartbeat audit event inserted, the views returned.
  *
  * Both measure their own event-loop delay (`monitorEventLoopDelay`), reset and read over IPC.
+ * HB_TRACE_SYNC=1 (embedded database): logs to stderr every synchronous PGlite protocol call and
+ * every GC pause over 15 ms, with the first bytes of the message, to find what stalls the loop.
  */
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -50,6 +52,32 @@ function send(msg: ToParent) {
 }
 
 async function ours() {
+  if (process.env.HB_TRACE_SYNC) {
+    // The PGlite the db package loads (the bench package does not depend on it itself).
+    const mod = (await import(
+      new URL('../packages/db/node_modules/@electric-sql/pglite/dist/index.js', import.meta.url).href
+    )) as { PGlite: { prototype: unknown } };
+    const proto = mod.PGlite.prototype as Record<string, (...a: unknown[]) => unknown>;
+    const orig = proto.execProtocolRawSync!;
+    proto.execProtocolRawSync = function (this: unknown, ...a: unknown[]) {
+      const t0 = performance.now();
+      const r = orig.apply(this, a);
+      const dt = performance.now() - t0;
+      if (dt > 15) {
+        const m = a[0] as Uint8Array;
+        console.error(
+          `SYNC ${dt.toFixed(1)} ms ${m.length}B ${Buffer.from(m.subarray(0, 160))
+            .toString('latin1')
+            .replace(/[^ -~]/g, '.')}`,
+        );
+      }
+      return r;
+    };
+    const { PerformanceObserver } = await import('node:perf_hooks');
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) if (e.duration > 15) console.error(`GC ${e.duration.toFixed(1)} ms`);
+    }).observe({ entryTypes: ['gc'] });
+  }
   const db = url
     ? await openDatabase({ databaseUrl: url, dataDir: '.bench-unused' })
     : await openDatabase({ dataDir: '.bench-unused', inMemory: true });

@@ -8,7 +8,9 @@
  * end; default postgresql://postgres@127.0.0.1:5432/postgres), HB_AGENTS (500), HB_SECONDS (10 per round), HB_ROUNDS (3;
  * ours and the baseline alternate, the medians are reported),
  * HB_CONNECTIONS (50), HB_PGLITE_AGENTS (200), HB_PGLITE_SECONDS (5), HB_WITH_ENDPOINTS (1: every
- * heartbeat names the agent's endpoint unchanged, what mm-agent sends; the baseline ignores it).
+ * heartbeat names the agent's endpoint unchanged, what mm-agent sends; the baseline ignores it),
+ * HB_EMBEDDED_ONLY (1: skip the PostgreSQL rounds, measure only the embedded database's event loop),
+ * HB_TRACE_SYNC (1: the embedded server logs its long synchronous PGlite calls and GC pauses).
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -26,6 +28,7 @@ const CONNECTIONS = Number(process.env.HB_CONNECTIONS ?? 50);
 const PGLITE_AGENTS = Number(process.env.HB_PGLITE_AGENTS ?? 200);
 const PGLITE_SECONDS = Number(process.env.HB_PGLITE_SECONDS ?? 5);
 const WITH_ENDPOINTS = process.env.HB_WITH_ENDPOINTS === '1';
+const EMBEDDED_ONLY = process.env.HB_EMBEDDED_ONLY === '1';
 
 interface Server {
   child: ChildProcess;
@@ -153,6 +156,11 @@ function median(loads: Load[], key: 'rps' | 'p99Ms' | 'p50Ms'): number {
 }
 
 export async function benchHeartbeat(): Promise<void> {
+  if (!EMBEDDED_ONLY) await benchPostgres();
+  await benchEmbedded();
+}
+
+async function benchPostgres(): Promise<void> {
   const db = await createDatabase();
   const oursRounds: Load[] = [];
   const baseRounds: Load[] = [];
@@ -184,7 +192,15 @@ export async function benchHeartbeat(): Promise<void> {
   const oursRps = median(oursRounds, 'rps');
   const baseRps = median(baseRounds, 'rps');
   const errors = oursRounds.reduce((n, l) => n + l.errors, 0);
+  console.log(
+    `RESULT heartbeat ratio=${(oursRps / baseRps).toFixed(2)} ours_rps=${oursRps.toFixed(0)} ` +
+      `baseline_rps=${baseRps.toFixed(0)} p99_ms=${median(oursRounds, 'p99Ms')} errors=${errors} ` +
+      `baseline_p99_ms=${median(baseRounds, 'p99Ms')} worst_p99_ms=${Math.max(...oursRounds.map((l) => l.p99Ms))} ` +
+      `agents=${AGENTS} connections=${CONNECTIONS} rounds=${ROUNDS} seconds=${SECONDS}`,
+  );
+}
 
+async function benchEmbedded(): Promise<void> {
   const embedded = await start('ours', { DATABASE_URL: '', AGENTS: String(PGLITE_AGENTS) });
   let lite: Load;
   let stall: { maxMs: number; p99Ms: number };
@@ -200,11 +216,5 @@ export async function benchHeartbeat(): Promise<void> {
   console.log(
     `RESULT heartbeat-embedded rps=${lite.rps.toFixed(0)} p99_ms=${lite.p99Ms} errors=${lite.errors} ` +
       `stall_max_ms=${stall.maxMs.toFixed(1)} stall_p99_ms=${stall.p99Ms.toFixed(1)}`,
-  );
-  console.log(
-    `RESULT heartbeat ratio=${(oursRps / baseRps).toFixed(2)} ours_rps=${oursRps.toFixed(0)} ` +
-      `baseline_rps=${baseRps.toFixed(0)} p99_ms=${median(oursRounds, 'p99Ms')} errors=${errors} ` +
-      `baseline_p99_ms=${median(baseRounds, 'p99Ms')} worst_p99_ms=${Math.max(...oursRounds.map((l) => l.p99Ms))} ` +
-      `agents=${AGENTS} connections=${CONNECTIONS} rounds=${ROUNDS} seconds=${SECONDS}`,
   );
 }

@@ -217,6 +217,12 @@ export interface EndpointObservation {
   successesToActive: number;
 }
 
+/** Where a lease sweep pass stands: the last endpoint it claimed, in (`leaseExpiresAt`, `id`) order. */
+export interface SweepCursor {
+  leaseExpiresAt: Date;
+  id: string;
+}
+
 export interface RuntimeEndpointRepo {
   list(machineId: string, page: Page): Promise<ListResponse<RuntimeEndpointView>>;
   listAll(machineId: string): Promise<RuntimeEndpointView[]>;
@@ -232,10 +238,17 @@ export interface RuntimeEndpointRepo {
   /**
    * Turns up to `limit` endpoints whose lease lapsed `unreachable` and inserts each one's
    * `runtime-endpoint.status-changed` event (payload: the endpoint's view after the change, `from`,
-   * `to`, `reason`), all in one statement, skipping rows another transaction holds; answers how
-   * many it turned (docs/database.md "Set-based writes").
+   * `to`, `reason`), all in one statement, skipping rows another transaction holds. Rows are taken
+   * in (`leaseExpiresAt`, `id`) order, after `after` when given (the previous batch's `last`), so a
+   * pass does not walk again what its earlier batches turned. Answers how many it turned and the
+   * last row it claimed (docs/database.md "Set-based writes").
    */
-  sweepLapsed(now: Date, limit: number, by: { actor: string; principal: string }): Promise<number>;
+  sweepLapsed(
+    now: Date,
+    limit: number,
+    by: { actor: string; principal: string },
+    after?: SweepCursor,
+  ): Promise<{ count: number; last: SweepCursor | null }>;
   setStatus(
     id: string,
     patch: { status?: RuntimeEndpointView['status']; lastCheckedAt?: Date; lastHealthyAt?: Date },

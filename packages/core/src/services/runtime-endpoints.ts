@@ -13,7 +13,7 @@ import {
 } from '../lib/endpoint-url.ts';
 import { endpointCredentialContext } from '../lib/secrets.ts';
 import { currentPrincipal } from '../lib/request-scope.ts';
-import type { EndpointWrite, Repos } from '../ports.ts';
+import type { EndpointWrite, Repos, SweepCursor } from '../ports.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 
 type EndpointFields = Omit<UpsertRuntimeEndpointRequest, 'leaseExpiresAt'>;
@@ -171,12 +171,22 @@ export function createRuntimeEndpointService(deps: CoreDeps) {
      */
     async sweepLapsedLeases(batch = 1000): Promise<number> {
       let total = 0;
+      let after: SweepCursor | undefined;
       for (;;) {
         const now = clock.now();
-        // One statement per batch: the flip and its audit events, built in the database.
-        const n = await store.endpoints.sweepLapsed(now, batch, { actor: SYSTEM_ACTOR, principal: currentPrincipal() });
-        total += n;
-        if (n < batch) return total;
+        // One statement per batch: the flip and its audit events, built in the database. Each
+        // batch continues after the last row the previous one claimed (docs/database.md
+        // "Set-based writes"); a row skipped because another transaction held it is the next
+        // pass's.
+        const { count, last } = await store.endpoints.sweepLapsed(
+          now,
+          batch,
+          { actor: SYSTEM_ACTOR, principal: currentPrincipal() },
+          after,
+        );
+        total += count;
+        if (count < batch || !last) return total;
+        after = last;
       }
     },
 

@@ -90,15 +90,22 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
       const rows = await db.runtimeEndpoint.findMany({ where: { agentId, source: 'agent' }, orderBy: { seq: 'asc' } });
       return rows.map(endpointView);
     },
-    async sweepLapsed(now, limit, by) {
+    async sweepLapsed(now, limit, by, after) {
       // One set-based statement, auto-committed (docs/database.md "Set-based writes"): claim lapsed
       // rows with SKIP LOCKED, flip them, and insert each one's audit event with the payload the
       // event has always had (the endpoint's view, as endpointView builds it, from, to, reason).
-      const [row] = await db.$queryRaw<{ n: number }[]>`
+      // Rows come in (leaseExpiresAt, id) order from the index of those columns, after the previous
+      // batch's last row: endpoints already `unreachable` keep their lapsed lease in the index, and
+      // starting every batch from the oldest lease re-read all the earlier batches' rows
+      // (quadratic in a pass; docs/database.md "Set-based writes").
+      const cursor = after
+        ? Prisma.sql`AND ("leaseExpiresAt", "id") > (${after.leaseExpiresAt}::timestamptz, ${after.id}::text)`
+        : Prisma.empty;
+      const [row] = await db.$queryRaw<{ n: number; lastLease: Date | null; lastId: string | null }[]>`
         WITH lapsed AS (
-          SELECT "id", "status" FROM "RuntimeEndpoint"
-          WHERE "leaseExpiresAt" < ${now} AND "status" <> 'unreachable'
-          ORDER BY "leaseExpiresAt"
+          SELECT "id", "status", "leaseExpiresAt" FROM "RuntimeEndpoint"
+          WHERE "leaseExpiresAt" < ${now} AND "status" <> 'unreachable' ${cursor}
+          ORDER BY "leaseExpiresAt", "id"
           LIMIT ${limit}
           FOR UPDATE SKIP LOCKED
         ), flipped AS (
@@ -122,9 +129,13 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
               'reason', 'lease expired at ' || coalesce(${ISO('f."leaseExpiresAt"')}, 'unknown'))
           FROM flipped f ORDER BY f."leaseExpiresAt", f."id"
           RETURNING 1
+        ), last AS (
+          SELECT "leaseExpiresAt", "id" FROM lapsed ORDER BY "leaseExpiresAt" DESC, "id" DESC LIMIT 1
         )
-        SELECT count(*)::int AS "n" FROM audit`;
-      return row?.n ?? 0;
+        SELECT (SELECT count(*)::int FROM audit) AS "n", last."leaseExpiresAt" AS "lastLease", last."id" AS "lastId"
+        FROM (SELECT 1) AS one LEFT JOIN last ON true`;
+      const last = row?.lastLease && row.lastId ? { leaseExpiresAt: row.lastLease, id: row.lastId } : null;
+      return { count: row?.n ?? 0, last };
     },
     async renewAgentLeases(agentId, leaseExpiresAt) {
       await db.runtimeEndpoint.updateMany({ where: { agentId, source: 'agent' }, data: { leaseExpiresAt } });
