@@ -116,7 +116,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
 
   const { key } = loadSecretKey(env.MM_SECRET_KEY, env.MM_DATA_DIR);
-  const store = createStore(db.prisma, { log: fastify.log });
+  const store = createStore(db.prisma, {
+    log: fastify.log,
+    graphCacheBytes: Math.floor(env.MM_GRAPH_CACHE_MB * 1024 * 1024),
+  });
   const clock = opts.clock ?? systemClock;
   // Wakes change-feed readers when audit events commit, in this and other processes.
   const notifier = await db.openNotifier(fastify.log);

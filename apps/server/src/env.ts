@@ -95,6 +95,8 @@ export const zEnv = z.object({
   MM_EVENTS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** Most nodes in one machine's graph; twice as many edges (context C5). */
   MM_GRAPH_MAX_NODES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** MiB of finished GET graph answers one process keeps (docs/database.md "The graph answer cache"); 0: none. */
+  MM_GRAPH_CACHE_MB: z.coerce.number().min(0).max(65_536).default(64),
   /** PostgreSQL pool size, connect timeout and statement timeout (docs/faults.md). */
   MM_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   MM_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(3_000),

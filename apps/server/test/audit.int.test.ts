@@ -189,6 +189,39 @@ describeEachDb('audit events', (get) => {
     expect(body.error.details?.fields).toHaveProperty('cursor');
   });
 
+  it('answers the views record() gives, byte for byte, from JSON built in the database (docs/database.md)', async () => {
+    const t = get();
+    const resourceId = uniq('bytes-');
+    const payloads: Record<string, unknown>[] = [
+      {
+        s: 'é "q" \\ \n \u0001 ✓',
+        n: [1, 1.5, -0, 1e21, 2 ** 53 - 1, 0.1],
+        o: { z: null, a: true, nested: { k: [] } },
+      },
+      {},
+      { machineId: 'not-a-machine', long: 'x'.repeat(3000) },
+    ];
+    const recorded = [];
+    for (const payload of payloads) {
+      recorded.push(
+        await t.app.store.audit.record({ actor: 'api', type: 'b_t%.x', resourceType: 'thing', resourceId, payload }),
+      );
+    }
+    const rest = await t.inject({ url: `/api/v1/audit-events?resourceId=${resourceId}` });
+    expect(rest.body).toBe(JSON.stringify({ items: [...recorded].reverse() }));
+    const paged = await list(t, `resourceId=${resourceId}&limit=2`);
+    expect(JSON.stringify(paged.items)).toBe(JSON.stringify(recorded.slice(1).reverse()));
+    expect((await list(t, `resourceId=${resourceId}&limit=2&cursor=${paged.nextCursor ?? ''}`)).items).toEqual(
+      recorded.slice(0, 1),
+    );
+    // A type prefix is literal: `_` and `%` are no wildcards.
+    expect((await list(t, `resourceId=${resourceId}&type=b_t%25.*`)).items).toHaveLength(3);
+    expect((await list(t, `resourceId=${resourceId}&type=bxt*`)).items).toHaveLength(0);
+    expect((await list(t, `resourceId=${resourceId}&type=b_t_*`)).items).toHaveLength(0);
+    const ranged = await list(t, `resourceId=${resourceId}&since=2000-01-01T00:00:00.000Z&limit=2`);
+    expect(JSON.stringify(ranged.items)).toBe(JSON.stringify(recorded.slice(1).reverse()));
+  });
+
   it('tRPC: the same filters, order, paging and errors', async () => {
     const t = get();
     const id = await seedEvents(t, 5);

@@ -288,8 +288,14 @@ export interface AgentRepo {
 
 export interface GraphRepo {
   getGraph(machineId: string): Promise<{ nodes: GraphNodeView[]; edges: GraphEdgeView[] }>;
-  /** The same view as JSON text, built by the database (large graphs over REST). */
-  getGraphJson(machineId: string): Promise<string>;
+  /**
+   * The same view as JSON bytes, built by the database (large graphs over REST), served from the
+   * process's cache while the machine's graph version is unchanged; `version` is that version
+   * (null while the machine has never had a graph write). docs/database.md "The graph answer cache".
+   */
+  getGraphJson(machineId: string): Promise<{ body: Uint8Array; version: string | null }>;
+  /** Gives the machine a new graph version and holds that row's lock until the transaction ends. */
+  touchVersion(machineId: string): Promise<void>;
   getNode(machineId: string, nodeId: string): Promise<GraphNodeView | null>;
   /** Reads a node and holds its row lock until the transaction ends. */
   lockNode(machineId: string, nodeId: string): Promise<GraphNodeView | null>;

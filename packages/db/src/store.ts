@@ -7,7 +7,8 @@ import { catalogueRepo, createCatalogueCache } from './repos/catalogue.ts';
 import type { CatalogueCache } from './repos/catalogue.ts';
 import { endpointRepo } from './repos/endpoints.ts';
 import { heartbeatRepo } from './repos/heartbeats.ts';
-import { graphRepo } from './repos/graph.ts';
+import { createGraphCache, DEFAULT_GRAPH_CACHE_BYTES, graphRepo } from './repos/graph.ts';
+import type { GraphCache } from './repos/graph.ts';
 import { identityRepo } from './repos/identity.ts';
 import { lifecycleRepo } from './repos/lifecycle.ts';
 import { machineRepo } from './repos/machines.ts';
@@ -15,9 +16,13 @@ import { policyRepo } from './repos/policies.ts';
 import { outcomeRepo, routeRepo, runRepo, taskRepo } from './repos/tasks.ts';
 import type { Tx } from './repos/tx.ts';
 
-/** State a store keeps across its transactions: the catalogue's copy (docs/api.md). */
+/**
+ * State a store keeps across its transactions: the catalogue's copy (docs/api.md) and the cache of
+ * GET graph answers (docs/database.md "The graph answer cache").
+ */
 interface Shared {
   catalogue: CatalogueCache;
+  graph: GraphCache;
 }
 
 function reposOf(db: Tx, shared: Shared): Repos {
@@ -28,7 +33,7 @@ function reposOf(db: Tx, shared: Shared): Repos {
     catalogue: catalogueRepo(db, shared.catalogue),
     endpoints: endpointRepo(db),
     agents: agentRepo(db),
-    graph: graphRepo(db),
+    graph: graphRepo(db, shared.graph),
     tasks: taskRepo(db),
     routes: routeRepo(db),
     outcomes: outcomeRepo(db),
@@ -108,13 +113,18 @@ export interface StoreOptions {
   pingTimeoutMs?: number;
   /** How long the database must answer without a failure before an outage episode ends (ms). */
   episodeQuietMs?: number;
+  /** Bytes of GET graph answers the process keeps (`MM_GRAPH_CACHE_MB`); 0 keeps none. */
+  graphCacheBytes?: number;
 }
 
 /** The Prisma implementation of the domain's `Store`. */
 export function createStore(prisma: PrismaClient, opts: StoreOptions = {}): Store {
   const tracker = outageTracker(opts.log, opts.episodeQuietMs ?? 2_000);
   const pingTimeoutMs = opts.pingTimeoutMs ?? 1500;
-  const shared: Shared = { catalogue: createCatalogueCache() };
+  const shared: Shared = {
+    catalogue: createCatalogueCache(),
+    graph: createGraphCache(opts.graphCacheBytes ?? DEFAULT_GRAPH_CACHE_BYTES),
+  };
   return {
     ...guardRepos(reposOf(prisma, shared), tracker),
     heartbeats: guardHeartbeats(heartbeatRepo(prisma), tracker),

@@ -207,7 +207,13 @@ export function restPlugin(opts: RestOptions) {
           // The agent heartbeat authenticates itself and sets its own scope (docs/trust.md).
           const result = await (def.auth === 'agent' ? handle() : runAs(caller, handle));
           if (isWithStatus(result)) return reply.code(result.status).send(result.body);
-          if (result instanceof RawJson) return reply.code(def.status).type('application/json').send(result.text);
+          if (result instanceof RawJson) {
+            const body =
+              typeof result.text === 'string'
+                ? result.text
+                : Buffer.from(result.text.buffer, result.text.byteOffset, result.text.byteLength);
+            return reply.code(def.status).type('application/json').send(body);
+          }
           if (def.status === 204) return reply.code(204).send();
           return reply.code(def.status).send(result);
         },

@@ -132,6 +132,9 @@ export function createGraphService(deps: CoreDeps) {
   ) =>
     store.transaction(async (tx) => {
       await requireActiveMachine(tx, deps, machineId);
+      // The machine's graph version row first, before any graph row lock (docs/database.md "The
+      // graph answer cache"): writers of one machine queue here, so they cannot deadlock on it.
+      await tx.graph.touchVersion(machineId);
       return fn(tx, async (e) => {
         await tx.audit.record({ actor: caller.actor, ...e });
       });
@@ -146,7 +149,7 @@ export function createGraphService(deps: CoreDeps) {
     /** `get` as JSON text built by the database: REST sends it as it is (docs/database.md). */
     async getJson(machineId: string, opts: Inspect = {}): Promise<RawJson> {
       await requireActiveMachine(store, deps, machineId, opts);
-      return new RawJson(await store.graph.getGraphJson(machineId));
+      return new RawJson((await store.graph.getGraphJson(machineId)).body);
     },
 
     createNode(machineId: string, req: CreateGraphNodeRequest, caller: Caller): Promise<GraphNodeView> {

@@ -2,8 +2,9 @@ import { CURSOR_MESSAGE, encodeTimeCursor, parseCursor } from '@mm/contracts';
 import type { AuditEventView, ListResponse } from '@mm/contracts';
 import { AppError, currentPrincipal } from '@mm/core';
 import type { AuditInput, AuditRepo, Page } from '@mm/core';
-import type { AuditEvent, Prisma } from '../generated/prisma/client.ts';
-import { asRecord, iso, pageOf } from './paging.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { AuditEvent } from '../generated/prisma/client.ts';
+import { asRecord, decodeCursor, encodeCursor, iso, isoSql } from './paging.ts';
 import type { Tx } from './tx.ts';
 
 export function auditView(row: AuditEvent): AuditEventView {
@@ -60,35 +61,95 @@ function rowOf(event: AuditInput) {
   };
 }
 
+/** `LIKE` wildcards and its escape character taken literally: a type prefix is a plain prefix. */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** One event's view (`auditView`: same fields, same order) as JSON, built by the database. */
+const EVENT_JSON = Prisma.raw(
+  `json_build_object('id', e."id", 'actor', e."actor", 'principal', e."principal", 'machineId', e."machineId",
+    'type', e."type", 'resourceType', e."resourceType", 'resourceId', e."resourceId",
+    'payload', CASE WHEN jsonb_typeof(e."payload") = 'object' THEN e."payload" ELSE '{}'::jsonb END,
+    'createdAt', ${isoSql('e."createdAt"')})`,
+);
+
+const BY_SEQ = Prisma.sql`e."seq" DESC`;
+const BY_TIME = Prisma.sql`e."createdAt" DESC, e."seq" DESC`;
+
+/**
+ * One page of events in one statement whose answer is one row (docs/database.md "Audit lists"): the
+ * page's views as one JSON array built by the database, how many rows matched up to `limit + 1`
+ * (so whether another page exists), and the last item's keys for the cursor. Through the ORM, the
+ * page cost several times the statement: per-row argument and result mapping in Node.
+ */
+async function pageJson(
+  db: Tx,
+  conditions: Prisma.Sql[],
+  order: 'seq' | 'time',
+  limit: number,
+): Promise<ListResponse<AuditEventView>> {
+  const orderBy = order === 'seq' ? BY_SEQ : BY_TIME;
+  const where = conditions.length ? Prisma.join(conditions, ' AND ') : Prisma.sql`TRUE`;
+  const [row] = await db.$queryRaw<{ items: string; n: number; lastSeq: bigint | null; lastAt: Date | null }[]>`
+    SELECT coalesce(json_agg(p."j" ORDER BY p."k") FILTER (WHERE p."k" <= ${limit}::int), '[]')::text AS "items",
+           count(*)::int AS "n",
+           max(p."seq") FILTER (WHERE p."k" = ${limit}::int) AS "lastSeq",
+           max(p."createdAt") FILTER (WHERE p."k" = ${limit}::int) AS "lastAt"
+    FROM (SELECT row_number() OVER (ORDER BY ${orderBy}) AS "k", e."seq", e."createdAt", ${EVENT_JSON} AS "j"
+          FROM "AuditEvent" e WHERE ${where} ORDER BY ${orderBy} LIMIT ${limit + 1}::int) p`;
+  const items = JSON.parse(row?.items ?? '[]') as AuditEventView[];
+  if (!row || row.n <= limit || row.lastSeq === null) return { items };
+  const nextCursor =
+    order === 'seq' || !row.lastAt ? encodeCursor(row.lastSeq) : encodeTimeCursor(row.lastAt, row.lastSeq);
+  return { items, nextCursor };
+}
+
+/**
+ * The filter of a list as SQL conditions, the same as the ORM's `where` they replace: a type ending
+ * in `*` is a prefix; `visibleTo` keeps the events of the owner's machines and its own machine-less
+ * events (context C3).
+ */
+function filterSql(filter: Parameters<AuditRepo['list']>[0]): Prisma.Sql[] {
+  const out: Prisma.Sql[] = [];
+  const type = filter.type;
+  if (type) {
+    out.push(
+      type.endsWith('*') ? Prisma.sql`e."type" LIKE ${likePrefix(type.slice(0, -1))}` : Prisma.sql`e."type" = ${type}`,
+    );
+  }
+  if (filter.resourceType) out.push(Prisma.sql`e."resourceType" = ${filter.resourceType}`);
+  if (filter.resourceId) out.push(Prisma.sql`e."resourceId" = ${filter.resourceId}`);
+  if (filter.visibleTo) {
+    out.push(Prisma.sql`(e."machineId" = ANY(${filter.visibleTo.machineIds}::text[])
+      OR (e."machineId" IS NULL AND e."principal" = ${filter.visibleTo.principal}))`);
+  }
+  if (filter.machineId) out.push(Prisma.sql`e."machineId" = ${filter.machineId}`);
+  if (filter.principal) out.push(Prisma.sql`e."principal" = ${filter.principal}`);
+  return out;
+}
+
 /**
  * A list with a time range, newest first by (`createdAt`, `seq`) (docs/api.md "Paging", docs/database.md
  * "Audit indexes"): the range and the cursor are both bounds of the (`createdAt`, `seq`) index, so a
  * page reads about `limit` index entries wherever the range lies in the log. Ordering such a list by
  * `seq` alone made the planner walk the whole log backwards discarding rows outside the range.
  */
-async function timePage(
+function timePage(
   db: Tx,
-  where: Prisma.AuditEventWhereInput,
+  conditions: Prisma.Sql[],
   range: { since?: Date | undefined; until?: Date | undefined },
   page: Page,
 ): Promise<ListResponse<AuditEventView>> {
   const after = page.cursor ? decodeTimeCursor(page.cursor) : undefined;
   const upper = [range.until, after?.at].filter((d): d is Date => d !== undefined);
   const until = upper.length ? new Date(Math.min(...upper.map((d) => d.getTime()))) : undefined;
-  const createdAt = { ...(range.since && { gte: range.since }), ...(until && { lte: until }) };
-  const position: Prisma.AuditEventWhereInput[] = after
-    ? [{ OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, seq: { lt: after.seq } }] }]
-    : [];
-  const rows = await db.auditEvent.findMany({
-    where: { AND: [where, { createdAt }, ...position] },
-    orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }],
-    take: page.limit + 1,
-  });
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return rows.length > page.limit && last
-    ? { items: items.map(auditView), nextCursor: encodeTimeCursor(last.createdAt, last.seq) }
-    : { items: items.map(auditView) };
+  const bounds = [
+    ...(range.since ? [Prisma.sql`e."createdAt" >= ${range.since}`] : []),
+    ...(until ? [Prisma.sql`e."createdAt" <= ${until}`] : []),
+    ...(after
+      ? [Prisma.sql`(e."createdAt" < ${after.at} OR (e."createdAt" = ${after.at} AND e."seq" < ${after.seq}))`]
+      : []),
+  ];
+  return pageJson(db, [...conditions, ...bounds], 'time', page.limit);
 }
 
 export function auditRepo(db: Tx): AuditRepo {
@@ -118,24 +179,12 @@ export function auditRepo(db: Tx): AuditRepo {
         ORDER BY e.n`;
     },
     list(filter, page) {
-      const type = filter.type;
-      const where: Prisma.AuditEventWhereInput = {
-        ...(type && (type.endsWith('*') ? { type: { startsWith: type.slice(0, -1) } } : { type })),
-        ...(filter.resourceType && { resourceType: filter.resourceType }),
-        ...(filter.resourceId && { resourceId: filter.resourceId }),
-        ...(filter.visibleTo && {
-          OR: [
-            { machineId: { in: filter.visibleTo.machineIds } },
-            { machineId: null, principal: filter.visibleTo.principal },
-          ],
-        }),
-        ...(filter.machineId && { machineId: filter.machineId }),
-        ...(filter.principal && { principal: filter.principal }),
-      };
+      const conditions = filterSql(filter);
       if (!filter.since && !filter.until) {
-        return pageOf((args) => db.auditEvent.findMany(args), where, page, auditView);
+        const before = page.cursor ? [Prisma.sql`e."seq" < ${decodeCursor(page.cursor)}`] : [];
+        return pageJson(db, [...conditions, ...before], 'seq', page.limit);
       }
-      return timePage(db, where, { since: filter.since, until: filter.until }, page);
+      return timePage(db, conditions, { since: filter.since, until: filter.until }, page);
     },
     async readAfter(machineId, after, upTo, limit) {
       if (upTo <= after) return [];

@@ -47,13 +47,72 @@ const json = (v: Record<string, unknown>) => JSON.parse(JSON.stringify(v)) as Pr
  * `label` omitted when unset) is kept in its `viewJson` column by a trigger on every write
  * (migration 20261203110406_graph_view_json), so reading a graph only concatenates stored text: no
  * per-row objects in Node and no JSON building per read (docs/database.md "JSON built in the
- * database").
+ * database"). Each table's rows come in `seq` order from its (`machineId`, `seq`) index through a
+ * sorted subquery, which the aggregate consumes in that order: no sort, so no spill to disk
+ * (an ordered `string_agg(… ORDER BY seq)` sorted 10,000 edge views past `work_mem`).
+ *
+ * One statement, so one snapshot, reads the machine's graph version too (docs/database.md "The
+ * graph answer cache"): `$2` is the version of the process's cached answer, if any; when it is
+ * still current the body is not built (NULL) and the cached answer is served.
  */
-const GRAPH_JSON = `SELECT '{"nodes":[' || coalesce(
-    (SELECT string_agg(n."viewJson", ',' ORDER BY n."seq") FROM "GraphNode" n WHERE n."machineId" = $1), '')
-  || '],"edges":[' || coalesce(
-    (SELECT string_agg(e."viewJson", ',' ORDER BY e."seq") FROM "GraphEdge" e WHERE e."machineId" = $1), '')
-  || ']}' AS "body"`;
+const GRAPH_JSON = `SELECT v."version", CASE WHEN $2::bigint IS NOT NULL AND v."version" = $2::bigint THEN NULL ELSE
+  '{"nodes":[' || coalesce((SELECT string_agg(s."viewJson", ',') FROM (SELECT n."viewJson" FROM "GraphNode" n
+      WHERE n."machineId" = $1 ORDER BY n."machineId", n."seq") s), '')
+  || '],"edges":[' || coalesce((SELECT string_agg(s."viewJson", ',') FROM (SELECT e."viewJson" FROM "GraphEdge" e
+      WHERE e."machineId" = $1 ORDER BY e."machineId", e."seq") s), '')
+  || ']}' END AS "body"
+  FROM (SELECT (SELECT g."version" FROM "GraphVersion" g WHERE g."machineId" = $1) AS "version") v`;
+
+/**
+ * The process's copy of finished GET graph answers (docs/database.md "The graph answer cache"), one
+ * per store: per machine, the answer's bytes and the graph version they were built at. Bounded by
+ * bytes (`maxBytes`, least recently used first out); an answer larger than the bound is not kept.
+ */
+export interface GraphCache {
+  readonly maxBytes: number;
+  get(machineId: string): { version: bigint; body: Buffer } | undefined;
+  set(machineId: string, version: bigint, body: Buffer): void;
+  /** Bytes held now (tests, metrics). */
+  bytes(): number;
+}
+
+export const DEFAULT_GRAPH_CACHE_BYTES = 64 * 1024 * 1024;
+
+export function createGraphCache(maxBytes = DEFAULT_GRAPH_CACHE_BYTES): GraphCache {
+  // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used first.
+  const entries = new Map<string, { version: bigint; body: Buffer }>();
+  let total = 0;
+  const remove = (machineId: string) => {
+    const e = entries.get(machineId);
+    if (!e) return;
+    entries.delete(machineId);
+    total -= e.body.length;
+  };
+  return {
+    maxBytes,
+    get(machineId) {
+      const e = entries.get(machineId);
+      if (!e) return undefined;
+      entries.delete(machineId);
+      entries.set(machineId, e);
+      return e;
+    },
+    set(machineId, version, body) {
+      const current = entries.get(machineId);
+      // Versions of one machine grow along its writes: never replace a newer answer by an older one.
+      if (current && current.version >= version) return;
+      remove(machineId);
+      if (body.length > maxBytes) return;
+      entries.set(machineId, { version, body });
+      total += body.length;
+      for (const [id] of entries) {
+        if (total <= maxBytes) break;
+        remove(id);
+      }
+    },
+    bytes: () => total,
+  };
+}
 
 /** The columns `nodeView` reads (not `viewJson`), for raw statements over many rows. */
 const NODE_FIELDS = [
@@ -73,11 +132,32 @@ const NODE_FIELDS = [
 const NODE_COLUMNS = Prisma.raw(NODE_FIELDS.map((f) => `"${f}"`).join(', '));
 const NODE_COLUMNS_OF_N = Prisma.raw(NODE_FIELDS.map((f) => `n."${f}"`).join(', '));
 
-export function graphRepo(db: Tx): GraphRepo {
+const EMPTY_GRAPH = Buffer.from('{"nodes":[],"edges":[]}');
+
+export function graphRepo(db: Tx, cache: GraphCache = createGraphCache(0)): GraphRepo {
   return {
     async getGraphJson(machineId) {
-      const [row] = await db.$queryRawUnsafe<{ body: string }[]>(GRAPH_JSON, machineId);
-      return row?.body ?? '{"nodes":[],"edges":[]}';
+      const cached = cache.get(machineId);
+      const [row] = await db.$queryRawUnsafe<{ version: bigint | null; body: string | null }[]>(
+        GRAPH_JSON,
+        machineId,
+        cached ? cached.version.toString() : null,
+      );
+      const version = row?.version ?? null;
+      // No body: the cached answer's version is still the machine's.
+      if (cached && version === cached.version && typeof row?.body !== 'string') {
+        return { body: cached.body, version: version.toString() };
+      }
+      const body = row?.body ? Buffer.from(row.body) : EMPTY_GRAPH;
+      // No version row: the machine has never had a graph write (empty graph); nothing worth keeping.
+      if (version !== null) cache.set(machineId, version, body);
+      return { body, version: version?.toString() ?? null };
+    },
+    // Takes the machine's graph version row lock first, before any graph row lock, so writers of
+    // one machine queue on it and cannot deadlock with each other (docs/database.md "The graph answer
+    // cache"); the statement triggers bump it again in the same transaction at no further wait.
+    async touchVersion(machineId) {
+      await db.$executeRaw`SELECT "mm_graph_version_touch"(ARRAY[${machineId}]::text[])`;
     },
     async getGraph(machineId) {
       const [nodes, edges] = await Promise.all([
