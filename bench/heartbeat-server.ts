@@ -9,10 +9,14 @@
  *   endpoints' leases extended, the heartbeat audit event inserted, the views returned.
  *
  * Both measure their own event-loop delay (`monitorEventLoopDelay`), reset and read over IPC.
- * HB_TRACE_SYNC=1 (embedded database): logs to stderr every synchronous PGlite protocol call and
- * every GC pause over 15 ms, with the first bytes of the message, to find what stalls the loop.
+ * HB_TRACE_SYNC=1: logs to stderr every GC pause over 15 ms, to find what stalls the loop (the
+ * embedded database runs on its own thread, docs/database.md, so its statements no longer do).
+ * The embedded database lives in a temporary data folder on disk, as `pnpm start` keeps it.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openDatabase } from '@mm/db';
@@ -53,34 +57,14 @@ function send(msg: ToParent) {
 
 async function ours() {
   if (process.env.HB_TRACE_SYNC) {
-    // The PGlite the db package loads (the bench package does not depend on it itself).
-    const mod = (await import(
-      new URL('../packages/db/node_modules/@electric-sql/pglite/dist/index.js', import.meta.url).href
-    )) as { PGlite: { prototype: unknown } };
-    const proto = mod.PGlite.prototype as Record<string, (...a: unknown[]) => unknown>;
-    const orig = proto.execProtocolRawSync!;
-    proto.execProtocolRawSync = function (this: unknown, ...a: unknown[]) {
-      const t0 = performance.now();
-      const r = orig.apply(this, a);
-      const dt = performance.now() - t0;
-      if (dt > 15) {
-        const m = a[0] as Uint8Array;
-        console.error(
-          `SYNC ${dt.toFixed(1)} ms ${m.length}B ${Buffer.from(m.subarray(0, 160))
-            .toString('latin1')
-            .replace(/[^ -~]/g, '.')}`,
-        );
-      }
-      return r;
-    };
     const { PerformanceObserver } = await import('node:perf_hooks');
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) if (e.duration > 15) console.error(`GC ${e.duration.toFixed(1)} ms`);
     }).observe({ entryTypes: ['gc'] });
   }
-  const db = url
-    ? await openDatabase({ databaseUrl: url, dataDir: '.bench-unused' })
-    : await openDatabase({ dataDir: '.bench-unused', inMemory: true });
+  const dataDir = url ? '.bench-unused' : mkdtempSync(path.join(tmpdir(), 'mm-bench-hb-'));
+  if (!url) process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  const db = url ? await openDatabase({ databaseUrl: url, dataDir }) : await openDatabase({ dataDir });
   const app = await buildApp({
     env: parseEnv({ MM_SECRET_KEY: 'b'.repeat(64), LOG_LEVEL: 'silent' }),
     db,

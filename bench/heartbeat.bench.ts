@@ -10,7 +10,7 @@
  * HB_CONNECTIONS (50), HB_PGLITE_AGENTS (200), HB_PGLITE_SECONDS (5), HB_WITH_ENDPOINTS (1: every
  * heartbeat names the agent's endpoint unchanged, what mm-agent sends; the baseline ignores it),
  * HB_EMBEDDED_ONLY (1: skip the PostgreSQL rounds, measure only the embedded database's event loop),
- * HB_TRACE_SYNC (1: the embedded server logs its long synchronous PGlite calls and GC pauses).
+ * HB_TRACE_SYNC (1: the embedded server logs its GC pauses over 15 ms).
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
+import type { PgliteThread } from './pglite-thread.ts';
 
 /**
  * Wraps a driver adapter so that `executeScript` and `dispose` behave: pglite-prisma-adapter 0.7.2
@@ -33,14 +34,16 @@ function patchAdapter(
   });
 }
 
-/** A migration-aware factory over one open PGlite; its shadow database is an in-memory PGlite. */
-export function pgliteFactory(client: PGlite): SqlMigrationAwareDriverAdapterFactory {
-  const inner = new PrismaPGlite(client);
+/**
+ * A migration-aware factory over the embedded database on its own thread (pglite-thread.ts); its
+ * shadow database (used only to create migrations) is an in-memory PGlite in this thread.
+ */
+export function pgliteFactory(thread: PgliteThread): SqlMigrationAwareDriverAdapterFactory {
   return {
-    provider: inner.provider,
-    adapterName: inner.adapterName,
-    async connect() {
-      return patchAdapter(await inner.connect(), (s) => client.exec(s));
+    provider: 'postgres',
+    adapterName: 'pglite-prisma-adapter',
+    connect() {
+      return Promise.resolve(thread.adapter());
     },
     async connectToShadowDb() {
       const shadow = new PGlite({ dataDir: 'memory://' });

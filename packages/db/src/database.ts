@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { pgFactory, pgliteFactory } from './adapters.ts';
 import type { PoolOptions } from './adapters.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { listenPglite, listenPostgres } from './notifier.ts';
+import { PgliteThread } from './pglite-thread.ts';
 import type { ClosableNotifier, NotifierLog } from './notifier.ts';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
@@ -158,14 +158,13 @@ function redactUrl(url: string): string {
  * files it creates while opening get umask 077 (the server keeps that umask for its whole life;
  * see apps/server/src/main.ts).
  */
-async function openOwnerOnly(dataDir: string): Promise<PGlite> {
+async function openOwnerOnly(dataDir: string): Promise<PgliteThread> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dataDir, 0o700);
+  // The umask is the process's, so it covers the database thread's files too.
   const previous = process.umask(0o077);
   try {
-    const client = new PGlite({ dataDir });
-    await client.waitReady;
-    return client;
+    return await PgliteThread.open(dataDir);
   } finally {
     process.umask(previous);
   }
@@ -187,12 +186,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     };
   }
   const release = options.inMemory ? () => undefined : lockDataDir(options.dataDir);
-  let client: PGlite;
+  // The embedded database runs on its own thread, so a long statement never stalls this one
+  // (docs/database.md "The embedded database runs off the event loop").
+  let client: PgliteThread;
   try {
     client = options.inMemory
-      ? new PGlite({ dataDir: 'memory://' })
+      ? await PgliteThread.open('memory://')
       : await openOwnerOnly(path.join(options.dataDir, 'pglite'));
-    await client.waitReady;
   } catch (err) {
     release();
     throw err;
@@ -211,7 +211,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       if (closed) return;
       closed = true;
       await prisma.$disconnect();
-      // An open PGlite keeps Node alive; the adapter does not close it.
+      // An open PGlite (and its thread) keeps Node alive; the adapter does not close it.
       await client.close();
       release();
     },
