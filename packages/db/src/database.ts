@@ -158,13 +158,28 @@ function redactUrl(url: string): string {
  * files it creates while opening get umask 077 (the server keeps that umask for its whole life;
  * see apps/server/src/main.ts).
  */
+/**
+ * PGlite unpacks its initial cluster with mode 0666 whatever the umask (files PostgreSQL creates
+ * later honour it), so every open takes the group and other bits off what is there.
+ */
+function dropGroupAndOtherBits(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) dropGroupAndOtherBits(full);
+    const { mode } = fs.lstatSync(full);
+    if (!entry.isSymbolicLink() && mode & 0o077) fs.chmodSync(full, mode & 0o700);
+  }
+}
+
 async function openOwnerOnly(dataDir: string): Promise<PgliteThread> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dataDir, 0o700);
   // The umask is the process's, so it covers the database thread's files too.
   const previous = process.umask(0o077);
   try {
-    return await PgliteThread.open(dataDir);
+    const thread = await PgliteThread.open(dataDir);
+    dropGroupAndOtherBits(dataDir);
+    return thread;
   } finally {
     process.umask(previous);
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,7 +80,17 @@ describe('embedded database thread', () => {
     await notifier.close();
   });
 
-  it('keeps its folder owner-only', () => {
+  it('keeps its folder and files owner-only (context C2)', () => {
     expect(statSync(path.join(dir, 'pglite')).mode & 0o777).toBe(0o700);
+    const open: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const full = path.join(d, e.name);
+        if (statSync(full).mode & 0o077) open.push(full);
+        if (e.isDirectory()) walk(full);
+      }
+    };
+    walk(path.join(dir, 'pglite'));
+    expect(open).toEqual([]);
   });
 });
