@@ -206,7 +206,9 @@ export function PolicyForm({
       ) : null}
       <ErrorNotice error={error} testId="policy-error" />
       <div className="form__actions">
-        <Button type="submit" variant="primary" busy={busy} data-testid="policy-submit">
+        {/* The skill keys are checked against the catalogue before sending: wait for it (if it
+            cannot be loaded, the server's answer is the check). */}
+        <Button type="submit" variant="primary" busy={busy || skills.isPending} data-testid="policy-submit">
           {submitLabel}
         </Button>
       </div>
