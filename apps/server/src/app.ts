@@ -145,7 +145,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       runtimeTimeoutMs: env.MM_RUNTIME_TIMEOUT_MS,
       graphMaxNodes: env.MM_GRAPH_MAX_NODES,
       network,
-      heartbeatBatch: db.kind === 'pglite' ? { maxBatch: 8, maxInFlight: 1 } : { maxBatch: 200, maxInFlight: 4 },
+      // docs/liveness.md "Heartbeats in batches": the embedded database has one connection.
+      heartbeatBatch: db.kind === 'pglite' ? { maxBatch: 32, maxInFlight: 1 } : { maxBatch: 200, maxInFlight: 4 },
       probe: {
         intervalMs: env.MM_PROBE_INTERVAL_MS,
         timeoutMs: env.MM_PROBE_TIMEOUT_MS,
