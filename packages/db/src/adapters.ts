@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
+import { preparedName } from './prepared.ts';
 
 /**
  * Wraps a driver adapter so that `executeScript` and `dispose` behave: pglite-prisma-adapter 0.7.2
@@ -97,7 +98,12 @@ export function pgFactory(connectionString: string, pool: PoolOptions = {}): Sql
   const guardedAdapter = () => {
     const clients = new pg.Pool(config);
     clients.on('connect', (client) => client.on('error', () => undefined));
-    return new PrismaPg(clients, { ...handlers, disposeExternalPool: true }).connect();
+    return new PrismaPg(clients, {
+      ...handlers,
+      disposeExternalPool: true,
+      // Registered hot statements keep their plan per connection (prepared.ts); others stay unnamed.
+      statementNameGenerator: (query) => preparedName(query.sql) as string,
+    }).connect();
   };
   return {
     provider: inner.provider,

@@ -4,13 +4,15 @@ import type { LifecycleRepo } from '@mm/core';
 import type { MarketService } from '../generated/prisma/client.ts';
 import { serviceView } from './catalogue.ts';
 import { endpointOfJson } from './heartbeats.ts';
+import { prepared } from '../prepared.ts';
 import { isoSql } from './paging.ts';
 import type { Tx } from './tx.ts';
 
 /*
  * The task lifecycle's writes as single auto-committed statements (docs/concurrency.md "The claim
  * as one statement", docs/database.md "Set-based writes"): data-modifying CTEs, one JSON parameter,
- * audit payloads built in SQL. The views below are built in SQL too, field for field as taskView,
+ * audit payloads built in SQL, each kept prepared per connection (docs/database.md "Prepared hot
+ * statements"). The views below are built in SQL too, field for field as taskView,
  * routeView, runView and outcomeView in tasks.ts build them (tasks-sql.int.test.ts compares them
  * with GET), so the answer and the event carry the same objects.
  */
@@ -59,7 +61,7 @@ const AUDIT_COLUMNS = `"AuditEvent" ("id", "actor", "principal", "machineId", "t
  * the compare-and-set match nothing when PostgreSQL rechecks it on the newest row (READ
  * COMMITTED), so the loser inserts no run and no event.
  */
-const START_SQL = `
+const START_SQL = prepared(`
 WITH i AS (
   SELECT * FROM jsonb_to_record($1::jsonb) AS i("machineId" text, "taskId" text, "ownerId" text, "now" timestamptz,
     "hopTimeoutMs" int, "marginMs" int, "actor" text, "principal" text)
@@ -91,10 +93,10 @@ WITH i AS (
   RETURNING 1
 )
 SELECT ${taskJson('c')} AS "task", ${routeJson('target')} AS "route", ${runJson('run')} AS "run"
-FROM claimed c, target, run`;
+FROM claimed c, target, run`);
 
 /** A new task and its `task.created` event, while the machine is active (and the caller's). */
-const CREATE_SQL = `
+const CREATE_SQL = prepared(`
 WITH i AS (
   SELECT * FROM jsonb_to_record($1::jsonb) AS i("machineId" text, "serviceType" text, "operation" text,
     "taskType" text, "status" text, "input" jsonb, "constraints" jsonb, "discovery" jsonb, "ownerId" text,
@@ -114,10 +116,10 @@ WITH i AS (
   FROM task, i
   RETURNING 1
 )
-SELECT ${taskJson('task')} AS "task" FROM task`;
+SELECT ${taskJson('task')} AS "task" FROM task`);
 
 /** One hop's progress: the run's attempts, conditional on it still running, and its event. */
-const HOP_SQL = `
+const HOP_SQL = prepared(`
 WITH i AS (
   SELECT * FROM jsonb_to_record($1::jsonb) AS i("runId" text, "attempts" jsonb, "actor" text, "principal" text,
     "taskId" text, "hop" jsonb)
@@ -132,14 +134,14 @@ WITH i AS (
   FROM run, i
   RETURNING 1
 )
-SELECT ${runJson('run')} AS "run" FROM run`;
+SELECT ${runJson('run')} AS "run" FROM run`);
 
 /**
  * The settle (docs/concurrency.md "The claim as one statement"): the run's row lock first (the
  * order recovery takes them in, so the two cannot deadlock), then the task's settle, conditional on
  * the claim still being this run's; every other write is driven by the row that settle returned.
  */
-const SETTLE_SQL = `
+const SETTLE_SQL = prepared(`
 WITH i AS (
   SELECT * FROM jsonb_to_record($1::jsonb) AS i("taskId" text, "runId" text, "routeId" text, "taskStatus" text,
     "status" text, "routeStatus" text, "skillKey" text, "serviceId" text, "executionMode" text, "externalRef" text,
@@ -188,13 +190,13 @@ WITH i AS (
 )
 SELECT ${taskJson('task')} AS "task", CASE WHEN route."id" IS NULL THEN NULL ELSE ${routeJson('route')} END AS "route",
   ${runJson('run')} AS "run", ${outcomeJson('outcome', true)} AS "outcome"
-FROM task JOIN run ON true JOIN outcome ON true LEFT JOIN route ON true`;
+FROM task JOIN run ON true JOIN outcome ON true LEFT JOIN route ON true`);
 
 /**
  * Resolve's write: the compare-and-set on the task names the new route's id, and the route and the
  * `task.resolved` event are inserted only from the row it returned (docs/concurrency.md).
  */
-const RESOLVE_SQL = `
+const RESOLVE_SQL = prepared(`
 WITH i AS (
   SELECT * FROM jsonb_to_record($1::jsonb) AS i("machineId" text, "taskId" text, "from" jsonb, "route" jsonb,
     "actor" text, "principal" text)
@@ -221,13 +223,13 @@ WITH i AS (
   FROM task, route, i
   RETURNING 1
 )
-SELECT ${taskJson('task')} AS "task", ${routeJson('route')} AS "route" FROM task, route`;
+SELECT ${taskJson('task')} AS "task", ${routeJson('route')} AS "route" FROM task, route`);
 
-const HOP_TARGET_SQL = `
+const HOP_TARGET_SQL = prepared(`
 SELECT to_jsonb(s) AS "service", to_jsonb(e) AS "endpoint"
 FROM "MarketService" s
 LEFT JOIN "RuntimeEndpoint" e ON e."machineId" = $1 AND e."providerKey" = s."providerKey"
-WHERE s."id" = $2`;
+WHERE s."id" = $2`);
 
 const param = (v: Record<string, unknown>) => JSON.stringify(v);
 
