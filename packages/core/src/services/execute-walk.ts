@@ -10,6 +10,7 @@ import { endpointCredentialContext } from '../lib/secrets.ts';
 import type { SecretBox } from '../lib/secrets.ts';
 import type {
   Clock,
+  HopTarget,
   IdentityResolver,
   RuntimeCall,
   RuntimeErrorCode,
@@ -109,6 +110,8 @@ export async function walk(
   route: RouteView,
   input: Record<string, unknown>,
   onHop?: (start: HopStart) => Promise<void>,
+  /** The selected hop's target when the claim already read it (docs/concurrency.md "The claim as one statement"). */
+  selectedTarget?: { target: HopTarget | null },
 ): Promise<Walk> {
   let progress: Promise<void> = Promise.resolve();
   const selected: FallbackHop = {
@@ -138,8 +141,12 @@ export async function walk(
   for (const [i, hop] of hops.entries()) {
     if (hop.executionMode !== 'native') continue;
     const started = deps.clock.now();
-    // One read: the service, the machine's endpoint for its provider and the credential.
-    const target = await deps.store.lifecycle.hopTarget(task.machineId, hop.serviceId);
+    // One read: the service, the machine's endpoint for its provider and the credential; for the
+    // selected hop (the first), the claim's statement has read it already.
+    const target =
+      i === 0 && selectedTarget
+        ? selectedTarget.target
+        : await deps.store.lifecycle.hopTarget(task.machineId, hop.serviceId);
     const service = target?.service;
     if (!service) {
       attempts.push(

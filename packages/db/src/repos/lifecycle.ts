@@ -1,6 +1,6 @@
 import type { OutcomeView, RouteView, RunView, TaskView } from '@mm/contracts';
 import { currentPrincipal } from '@mm/core';
-import type { LifecycleRepo } from '@mm/core';
+import type { HopTarget, LifecycleRepo } from '@mm/core';
 import type { MarketService } from '../generated/prisma/client.ts';
 import { serviceView } from './catalogue.ts';
 import { endpointOfJson } from './heartbeats.ts';
@@ -59,7 +59,9 @@ const AUDIT_COLUMNS = `"AuditEvent" ("id", "actor", "principal", "machineId", "t
  * compare-and-set on the task comes first and names the new run's id, and the run and its event
  * are inserted only from the row the claim returned. A concurrent claim that committed first makes
  * the compare-and-set match nothing when PostgreSQL rechecks it on the newest row (READ
- * COMMITTED), so the loser inserts no run and no event.
+ * COMMITTED), so the loser inserts no run and no event. It also reads the selected hop's target
+ * (the service, the machine's endpoint for its provider), as HOP_TARGET_SQL does, so the walk's
+ * first hop costs no round trip of its own.
  */
 const START_SQL = prepared(`
 WITH i AS (
@@ -92,8 +94,11 @@ WITH i AS (
   FROM run, i
   RETURNING 1
 )
-SELECT ${taskJson('c')} AS "task", ${routeJson('target')} AS "route", ${runJson('run')} AS "run"
-FROM claimed c, target, run`);
+SELECT ${taskJson('c')} AS "task", ${routeJson('target')} AS "route", ${runJson('run')} AS "run",
+  to_jsonb(s) AS "service", to_jsonb(e) AS "endpoint"
+FROM claimed c CROSS JOIN target CROSS JOIN run
+LEFT JOIN "MarketService" s ON s."id" = target."selectedServiceId"
+LEFT JOIN "RuntimeEndpoint" e ON e."machineId" = target."machineId" AND e."providerKey" = s."providerKey"`);
 
 /** A new task and its `task.created` event, while the machine is active (and the caller's). */
 const CREATE_SQL = prepared(`
@@ -225,6 +230,7 @@ WITH i AS (
 )
 SELECT ${taskJson('task')} AS "task", ${routeJson('route')} AS "route" FROM task, route`);
 
+/** A native hop's target; START_SQL reads the selected hop's the same way. */
 const HOP_TARGET_SQL = prepared(`
 SELECT to_jsonb(s) AS "service", to_jsonb(e) AS "endpoint"
 FROM "MarketService" s
@@ -233,14 +239,30 @@ WHERE s."id" = $2`);
 
 const param = (v: Record<string, unknown>) => JSON.stringify(v);
 
+interface TargetRow {
+  service: Record<string, unknown> | null;
+  endpoint: (Record<string, unknown> & { authTokenCipher?: unknown }) | null;
+}
+
+function hopTargetOf(row: TargetRow | undefined): HopTarget | null {
+  if (!row?.service) return null;
+  const cipher = row.endpoint?.authTokenCipher;
+  return {
+    service: serviceView(row.service as unknown as MarketService),
+    endpoint: row.endpoint ? endpointOfJson(row.endpoint) : null,
+    authTokenCipher: typeof cipher === 'string' ? cipher : null,
+  };
+}
+
 export function lifecycleRepo(db: Tx): LifecycleRepo {
   return {
     async startExecution(input) {
-      const rows = await db.$queryRawUnsafe<{ task: TaskView; route: RouteView; run: RunView }[]>(
+      const rows = await db.$queryRawUnsafe<({ task: TaskView; route: RouteView; run: RunView } & TargetRow)[]>(
         START_SQL,
         param({ ...input, now: input.now.toISOString(), principal: currentPrincipal() }),
       );
-      return rows[0] ?? null;
+      const row = rows[0];
+      return row ? { task: row.task, route: row.route, run: row.run, target: hopTargetOf(row) } : null;
     },
     async createTask(input, by) {
       const rows = await db.$queryRawUnsafe<{ task: TaskView }[]>(
@@ -257,20 +279,8 @@ export function lifecycleRepo(db: Tx): LifecycleRepo {
       return rows[0]?.run ?? null;
     },
     async hopTarget(machineId, serviceId) {
-      const rows = await db.$queryRawUnsafe<
-        {
-          service: Record<string, unknown>;
-          endpoint: (Record<string, unknown> & { authTokenCipher?: unknown }) | null;
-        }[]
-      >(HOP_TARGET_SQL, machineId, serviceId);
-      const row = rows[0];
-      if (!row) return null;
-      const cipher = row.endpoint?.authTokenCipher;
-      return {
-        service: serviceView(row.service as unknown as MarketService),
-        endpoint: row.endpoint ? endpointOfJson(row.endpoint) : null,
-        authTokenCipher: typeof cipher === 'string' ? cipher : null,
-      };
+      const rows = await db.$queryRawUnsafe<TargetRow[]>(HOP_TARGET_SQL, machineId, serviceId);
+      return hopTargetOf(rows[0]);
     },
     async settleExecution(input) {
       const rows = await db.$queryRawUnsafe<
