@@ -623,4 +623,6 @@ export type ProbeResult =
 export interface RuntimePort {
   invoke(call: RuntimeCall): Promise<RuntimeResult>;
   probe(target: ProbeTarget): Promise<ProbeResult>;
+  /** Closes kept-alive connections (the server's shutdown); optional for fakes. */
+  close?(): Promise<void>;
 }
