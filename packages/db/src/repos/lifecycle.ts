@@ -130,7 +130,7 @@ WITH i AS (
     "taskId" text, "hop" jsonb)
 ), run AS (
   UPDATE "Run" r SET "attempts" = i."attempts", "updatedAt" = now()
-  FROM i WHERE r."id" = i."runId" AND r."status" = 'running'
+  FROM i WHERE r."id" = (SELECT "runId" FROM i) AND r."status" = 'running'
   RETURNING r.*
 ), audit AS (
   INSERT INTO ${AUDIT_COLUMNS}
@@ -142,6 +142,10 @@ WITH i AS (
 SELECT ${runJson('run')} AS "run" FROM run`);
 
 /**
+ * The run is found by its primary key (`= (SELECT … FROM i)`, an init plan): joined to `i`, the
+ * planner preferred the (`status`, `leaseExpiresAt`) index for `status = 'running'` and walked every
+ * entry a settled run had left there until vacuum (53 in the lifecycle benchmark's database).
+ *
  * The settle (docs/concurrency.md "The claim as one statement"): the run's row lock first (the
  * order recovery takes them in, so the two cannot deadlock), then the task's settle, conditional on
  * the claim still being this run's; every other write is driven by the row that settle returned.
@@ -153,7 +157,7 @@ WITH i AS (
     "errorCode" text, "errorMessage" text, "result" jsonb, "attempts" jsonb, "summary" text,
     "healthyProviderKeys" jsonb, "now" timestamptz, "actor" text, "principal" text, "eventType" text)
 ), held AS (
-  SELECT r."id" FROM "Run" r, i WHERE r."id" = i."runId" AND r."status" = 'running' FOR UPDATE OF r
+  SELECT r."id" FROM "Run" r WHERE r."id" = (SELECT "runId" FROM i) AND r."status" = 'running' FOR UPDATE OF r
 ), task AS (
   UPDATE "Task" t SET "status" = i."taskStatus", "outcomeId" = gen_random_uuid()::text, "claimRunId" = NULL,
     "updatedAt" = now()
