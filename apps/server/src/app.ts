@@ -131,12 +131,13 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   let kickProbe: () => void = () => undefined;
   // One network policy for endpoint writes (core) and every outbound call (runtime-http).
   const network = { allowedScopes: env.MM_ALLOWED_NETWORK_SCOPES, vpnCidrs: env.MM_VPN_CIDRS };
+  const runtime =
+    opts.runtime ?? createHttpRuntime({ policy: network, maxResponseBytes: env.MM_RUNTIME_MAX_RESPONSE_BYTES });
   const services = createServices({
     store,
     clock,
     secrets: createSecretBox(key),
-    runtime:
-      opts.runtime ?? createHttpRuntime({ policy: network, maxResponseBytes: env.MM_RUNTIME_MAX_RESPONSE_BYTES }),
+    runtime,
     ...(opts.identityResolver && { identityResolver: opts.identityResolver }),
     notifier,
     onProbeDue: () => kickProbe(),
@@ -258,6 +259,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       await fastify.close();
       await services.tasks.executions.drain();
       await workers?.stop();
+      // Kept-alive runtime connections (docs/trust.md "Outbound calls"); a runtime passed in is the caller's.
+      if (!opts.runtime) await runtime.close?.();
       await notifier.close();
       if (!opts.db) await db.close();
     },

@@ -1,17 +1,20 @@
 /**
  * While an execution walks its route, the run says which hop it is on (docs/console.md "Hop
- * progress"): as each native hop is called, the run's attempts so far are written (beside the call) and a
- * `run.hop-started` event names the hop, so the change feed and the audit log show it while the
- * runtime answers. Two native services on a unique operation make a two-hop route; a fake runtime
- * fails the first hop and holds the second until the test lets it answer.
+ * progress"): when a native hop's call is still running after HOP_PROGRESS_DELAY_MS, the run's
+ * attempts so far are written (beside the call) and a `run.hop-started` event names the hop, so the
+ * change feed and the audit log show it while the runtime answers; a hop that answers sooner writes
+ * none. Two native services on a unique operation make a two-hop route; a fake runtime fails the
+ * first hop and holds the second until the test lets it answer.
  */
 import type { AuditEventView, RunView } from '@mm/contracts';
+import { HOP_PROGRESS_DELAY_MS } from '@mm/core';
 import type { RuntimeCall, RuntimePort, RuntimeResult } from '@mm/core';
 import { expect, it } from 'vitest';
 import { describeEachDb, uniq } from './harness.ts';
 import type { TestApp } from './harness.ts';
 
-type Behaviour = 'fail' | 'hold' | 'ok';
+/** `fail-late` fails after a few progress delays: long enough for the hop to report itself. */
+type Behaviour = 'fail' | 'fail-late' | 'hold' | 'ok';
 
 /** Answers by service id; a held call waits until `release()`, and `called` says who was called. */
 function scriptedRuntime() {
@@ -22,7 +25,10 @@ function scriptedRuntime() {
     async invoke(call: RuntimeCall): Promise<RuntimeResult> {
       for (const w of waiters.filter((x) => x.serviceId === call.serviceId)) w.resolve();
       const b = behaviour.get(call.serviceId) ?? 'ok';
-      if (b === 'fail') return { ok: false, code: 'RUNTIME_ERROR', message: 'runtime answered 500', httpStatus: 500 };
+      if (b === 'fail-late') await new Promise((resolve) => setTimeout(resolve, HOP_PROGRESS_DELAY_MS * 4));
+      if (b === 'fail' || b === 'fail-late') {
+        return { ok: false, code: 'RUNTIME_ERROR', message: 'runtime answered 500', httpStatus: 500 };
+      }
       if (b === 'hold') return new Promise<RuntimeResult>((resolve) => (releaseHeld = resolve));
       return { ok: true, result: { served: call.serviceId }, httpStatus: 200 };
     },
@@ -87,7 +93,7 @@ describeEachDb(
     it('names each native hop as it is called, with the attempts before it, then settles as before', async () => {
       const t = get();
       const k = await twoHopTask(t);
-      runtime.set(k.first, 'fail');
+      runtime.set(k.first, 'fail-late');
       runtime.set(k.second, 'hold');
       const secondCalled = runtime.called(k.second);
       const execution = t.trpc.tasks.execute({ machineId: k.machineId, taskId: k.taskId });
@@ -131,6 +137,24 @@ describeEachDb(
         [2, 'succeeded'],
       ]);
       expect(await hopEvents(t, k.machineId)).toHaveLength(2);
+    });
+
+    it('writes no progress for hops that answer within HOP_PROGRESS_DELAY_MS; the settle records them', async () => {
+      const t = get();
+      const k = await twoHopTask(t);
+      runtime.set(k.first, 'fail');
+      runtime.set(k.second, 'ok');
+      const done = await t.trpc.tasks.execute({ machineId: k.machineId, taskId: k.taskId });
+      expect(done.item.status).toBe('completed');
+      expect(done.run.attempts.map((a) => [a.hop, a.status])).toEqual([
+        [1, 'failed'],
+        [2, 'succeeded'],
+      ]);
+      // Past the delay: a timer left running would have written by now.
+      await new Promise((resolve) => setTimeout(resolve, HOP_PROGRESS_DELAY_MS * 3));
+      expect(await hopEvents(t, k.machineId)).toEqual([]);
+      const story = await t.trpc.audit.list({ resourceType: 'run', resourceId: done.run.id, type: 'run.*' });
+      expect(story.items.map((e) => e.type)).toEqual(['run.started']);
     });
 
     it('leaves a run settled meanwhile alone: no event for a later hop, its attempts not rewritten', async () => {

@@ -3,6 +3,7 @@
  * their views and audit payloads in SQL: field for field they must be what GET answers (the views
  * in packages/db/src/repos/tasks.ts), nulls and omitted fields included, timestamps with milliseconds.
  */
+import { HOP_PROGRESS_DELAY_MS } from '@mm/core';
 import { startFakeRuntime } from '@mm/fake-runtime';
 import type { FakeRuntime } from '@mm/fake-runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -73,7 +74,12 @@ describeEachDb('lifecycle statements: views and audit payloads equal GET', (get)
     const [resolvedEvent] = await eventsOf(t, `type=task.resolved&resourceId=${task0.id}`);
     expect(resolvedEvent?.payload).toEqual({ task: task1, route });
 
-    const executed = await t.inject({ method: 'POST', url: `/api/v1/machines/${m}/tasks/${task0.id}/execute` });
+    // A hop that is still running after HOP_PROGRESS_DELAY_MS writes its run.hop-started (checked below).
+    runtime.setSlowMs(HOP_PROGRESS_DELAY_MS * 4);
+    runtime.setMode('slow');
+    const executed = await t
+      .inject({ method: 'POST', url: `/api/v1/machines/${m}/tasks/${task0.id}/execute` })
+      .finally(() => runtime.setMode('ok'));
     expect(executed.statusCode, executed.body).toBe(200);
     const answer = json<Json>(executed);
     const got = json<Json>(await t.inject(`/api/v1/runs/${answer.run.id}`));

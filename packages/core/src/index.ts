@@ -25,3 +25,4 @@ export * from './engine/discovery.ts';
 export * from './lib/address-scope.ts';
 export * from './lib/hysteresis.ts';
 export { RawJson } from './lib/raw-json.ts';
+export { HOP_PROGRESS_DELAY_MS } from './services/execute-walk.ts';

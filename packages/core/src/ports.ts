@@ -440,6 +440,13 @@ export interface ExecutionSettle {
   eventType: 'task.executed' | 'task.failed';
 }
 
+/** A native hop's target: the service and the machine's endpoint for its provider, with the credential. */
+export interface HopTarget {
+  service: CatalogServiceView;
+  endpoint: RuntimeEndpointView | null;
+  authTokenCipher: string | null;
+}
+
 /**
  * The task lifecycle's writes as single auto-committed statements (docs/concurrency.md "The claim
  * as one statement"): each is atomic by itself, with its audit event, so none needs a transaction.
@@ -448,9 +455,12 @@ export interface LifecycleRepo {
   /**
    * Claims the task for a new run and opens it, with its `run.started` event, when the machine is
    * active (and the caller's) and the task is executable with a route. Null: nothing was written
-   * (the caller finds out why; errors are the slow path).
+   * (the caller finds out why; errors are the slow path). `target` is the route's selected hop's
+   * target, read by the same statement, so the walk's first hop needs no read of its own.
    */
-  startExecution(input: ExecutionStart): Promise<{ task: TaskView; route: RouteView; run: RunView } | null>;
+  startExecution(
+    input: ExecutionStart,
+  ): Promise<{ task: TaskView; route: RouteView; run: RunView; target: HopTarget | null } | null>;
   /**
    * Inserts the task with its `task.created` event when the machine is active (and the caller's,
    * `ownerId` as in `startExecution`); null: nothing was written.
@@ -465,15 +475,8 @@ export interface LifecycleRepo {
     attempts: RunView['attempts'],
     event: { actor: string; taskId: string; hop: Record<string, unknown> },
   ): Promise<RunView | null>;
-  /** A native hop's target: the service and the machine's endpoint for its provider, with the credential. */
-  hopTarget(
-    machineId: string,
-    serviceId: string,
-  ): Promise<{
-    service: CatalogServiceView;
-    endpoint: RuntimeEndpointView | null;
-    authTokenCipher: string | null;
-  } | null>;
+  /** A native hop's target (null: the service is no longer in the catalogue). */
+  hopTarget(machineId: string, serviceId: string): Promise<HopTarget | null>;
   /** Settles task, outcome, run, route and endpoints with the event; null when the claim is no longer this run's. */
   settleExecution(
     input: ExecutionSettle,
@@ -620,4 +623,6 @@ export type ProbeResult =
 export interface RuntimePort {
   invoke(call: RuntimeCall): Promise<RuntimeResult>;
   probe(target: ProbeTarget): Promise<ProbeResult>;
+  /** Closes kept-alive connections (the server's shutdown); optional for fakes. */
+  close?(): Promise<void>;
 }

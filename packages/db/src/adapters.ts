@@ -4,6 +4,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import type { PgliteThread } from './pglite-thread.ts';
+import { preparedName } from './prepared.ts';
 
 /**
  * Wraps a driver adapter so that `executeScript` and `dispose` behave: pglite-prisma-adapter 0.7.2
@@ -100,7 +101,12 @@ export function pgFactory(connectionString: string, pool: PoolOptions = {}): Sql
   const guardedAdapter = () => {
     const clients = new pg.Pool(config);
     clients.on('connect', (client) => client.on('error', () => undefined));
-    return new PrismaPg(clients, { ...handlers, disposeExternalPool: true }).connect();
+    return new PrismaPg(clients, {
+      ...handlers,
+      disposeExternalPool: true,
+      // Registered hot statements keep their plan per connection (prepared.ts); others stay unnamed.
+      statementNameGenerator: (query) => preparedName(query.sql) as string,
+    }).connect();
   };
   return {
     provider: inner.provider,

@@ -1,8 +1,9 @@
 /**
- * The HTTP implementation of core's `RuntimePort` (context B5, C4, C6). Every call gets its own
- * undici `Client` whose connector enforces the endpoint's network scope (safe-connect.ts), follows
- * no redirect, bounds the whole attempt with one timer, and reads at most `maxResponseBytes` of
- * decoded body. Rules and reasons: docs/trust.md "Outbound calls".
+ * The HTTP implementation of core's `RuntimePort` (context B5, C4, C6). Calls go through one
+ * keep-alive undici `Agent` per network scope, whose connector enforces that scope on every
+ * connection it opens (safe-connect.ts); a call follows no redirect, is bounded with one timer,
+ * and reads at most `maxResponseBytes` of decoded body. Rules and reasons: docs/trust.md
+ * "Outbound calls".
  */
 import type {
   NetworkPolicy,
@@ -15,7 +16,7 @@ import type {
 } from '@mm/core';
 import type { EndpointAuthType, NetworkScope } from '@mm/contracts';
 import type { Readable } from 'node:stream';
-import { Client } from 'undici';
+import { Agent } from 'undici';
 import type { Phase } from './classify.ts';
 import { classifyFailure } from './classify.ts';
 import { authHeaders, buildRuntimeRequest } from './protocols.ts';
@@ -23,13 +24,16 @@ import { headerValue, readCapped, ResponseTooLargeError } from './read-body.ts';
 import { scopedConnector, systemResolver } from './safe-connect.ts';
 import type { Resolver } from './safe-connect.ts';
 
-/** Drops an unread body: the connection closes (it is never reused) and the abort is not an error. */
+/** Drops an unread body: the connection closes (it is not reused) and the abort is not an error. */
 function discard(body: Readable): void {
   body.on('error', () => undefined);
   body.destroy();
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** How long an idle kept-alive connection to a runtime stays open (less when the runtime says so). */
+const KEEP_ALIVE_MS = 4_000;
 
 export interface HttpRuntimeOptions {
   policy: NetworkPolicy;
@@ -59,6 +63,26 @@ type Answer =
 export function createHttpRuntime(options: HttpRuntimeOptions): RuntimePort {
   const cap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const resolve = options.resolve ?? systemResolver;
+  /**
+   * One agent per (scope, connect timeout): a handful at most. Every connection an agent opens is
+   * opened by the scoped connector, which checks the addresses it connects to against that scope
+   * and the policy, so a kept-alive connection only ever leads to an address that passed the check
+   * for the scope of the call that reuses it (docs/trust.md "Outbound calls").
+   */
+  const agents = new Map<string, Agent>();
+  const agentFor = (scope: NetworkScope, timeoutMs: number): Agent => {
+    const key = `${scope}/${timeoutMs}`;
+    let agent = agents.get(key);
+    if (!agent) {
+      agent = new Agent({
+        connect: scopedConnector({ scope, policy: options.policy, timeoutMs, resolve }),
+        keepAliveTimeout: KEEP_ALIVE_MS,
+        keepAliveMaxTimeout: KEEP_ALIVE_MS,
+      });
+      agents.set(key, agent);
+    }
+    return agent;
+  };
 
   async function exchange(x: Exchange): Promise<Answer> {
     const controller = new AbortController();
@@ -68,15 +92,12 @@ export function createHttpRuntime(options: HttpRuntimeOptions): RuntimePort {
       controller.abort();
     }, x.timeoutMs);
     const origin = new URL(x.endpointBaseUrl).origin;
-    const client = new Client(origin, {
-      connect: scopedConnector({ scope: x.networkScope, policy: options.policy, timeoutMs: x.timeoutMs, resolve }),
-      headersTimeout: x.timeoutMs,
-      bodyTimeout: x.timeoutMs,
-      pipelining: 0,
-    });
     let phase: Phase = 'request';
     try {
-      const res = await client.request({
+      const res = await agentFor(x.networkScope, x.timeoutMs).request({
+        origin,
+        headersTimeout: x.timeoutMs,
+        bodyTimeout: x.timeoutMs,
         method: x.method,
         path: x.path,
         headers: {
@@ -119,7 +140,6 @@ export function createHttpRuntime(options: HttpRuntimeOptions): RuntimePort {
       return { ok: false, ...classifyFailure(err, phase, x.timeoutMs, timedOut), httpStatus: null };
     } finally {
       clearTimeout(timer);
-      client.destroy().catch(() => undefined);
     }
   }
 
@@ -157,6 +177,12 @@ export function createHttpRuntime(options: HttpRuntimeOptions): RuntimePort {
       return answer.ok
         ? { healthy: true, httpStatus: answer.status, durationMs }
         : { healthy: false, code: answer.code, message: answer.message, httpStatus: answer.httpStatus, durationMs };
+    },
+
+    async close(): Promise<void> {
+      const open = [...agents.values()];
+      agents.clear();
+      await Promise.all(open.map((a) => a.close().catch(() => undefined)));
     },
   };
 }

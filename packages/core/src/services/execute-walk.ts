@@ -10,6 +10,7 @@ import { endpointCredentialContext } from '../lib/secrets.ts';
 import type { SecretBox } from '../lib/secrets.ts';
 import type {
   Clock,
+  HopTarget,
   IdentityResolver,
   RuntimeCall,
   RuntimeErrorCode,
@@ -93,6 +94,13 @@ export interface HopStart {
   attempts: RunAttempt[];
 }
 
+/**
+ * How long a native hop's call runs before its progress (`run.hop-started`) is written: long enough
+ * that a runtime answering at once costs no write, short enough that a person watching sees the hop
+ * (docs/console.md "Hop progress").
+ */
+export const HOP_PROGRESS_DELAY_MS = 50;
+
 /** The port resolves every runtime failure; a throw is a defect, reported without its text. */
 async function invokeSafely(runtime: RuntimePort, call: RuntimeCall): Promise<RuntimeResult> {
   try {
@@ -109,6 +117,8 @@ export async function walk(
   route: RouteView,
   input: Record<string, unknown>,
   onHop?: (start: HopStart) => Promise<void>,
+  /** The selected hop's target when the claim already read it (docs/concurrency.md "The claim as one statement"). */
+  selectedTarget?: { target: HopTarget | null },
 ): Promise<Walk> {
   let progress: Promise<void> = Promise.resolve();
   const selected: FallbackHop = {
@@ -138,8 +148,12 @@ export async function walk(
   for (const [i, hop] of hops.entries()) {
     if (hop.executionMode !== 'native') continue;
     const started = deps.clock.now();
-    // One read: the service, the machine's endpoint for its provider and the credential.
-    const target = await deps.store.lifecycle.hopTarget(task.machineId, hop.serviceId);
+    // One read: the service, the machine's endpoint for its provider and the credential; for the
+    // selected hop (the first), the claim's statement has read it already.
+    const target =
+      i === 0 && selectedTarget
+        ? selectedTarget.target
+        : await deps.store.lifecycle.hopTarget(task.machineId, hop.serviceId);
     const service = target?.service;
     if (!service) {
       attempts.push(
@@ -193,10 +207,13 @@ export async function walk(
         httpStatus: null,
       };
     }
+    let report: ReturnType<typeof setTimeout> | undefined;
     if (!response && onHop) {
-      // Not awaited: the progress write runs beside the runtime call, so it adds no latency; the
-      // writes are chained, so they land in hop order, and one that comes after the settle is
-      // dropped by its guard (the run is no longer running).
+      // Reported only for a hop still running HOP_PROGRESS_DELAY_MS after its call went out
+      // (docs/console.md "Hop progress"): a hop that answers sooner settles with no write beside
+      // it, so the execution's statements stay the claim and the settle. Never awaited: the write
+      // runs beside the runtime call; the writes are chained, so they land in hop order, and one
+      // that comes after the settle is dropped by its guard (the run is no longer running).
       const start = {
         hop: i + 1,
         of: hops.length,
@@ -206,7 +223,9 @@ export async function walk(
         startedAt: started.toISOString(),
         attempts: [...attempts],
       };
-      progress = progress.then(() => onHop(start));
+      report = setTimeout(() => {
+        progress = progress.then(() => onHop(start));
+      }, HOP_PROGRESS_DELAY_MS);
     }
     response ??= await invokeSafely(deps.runtime, {
       providerKey: service.providerKey,
@@ -222,6 +241,7 @@ export async function walk(
       input,
       timeoutMs: deps.config.runtimeTimeoutMs,
     });
+    clearTimeout(report);
     if (response.ok) {
       attempts.push(
         attemptOf(i + 1, hop, started, deps.clock, {

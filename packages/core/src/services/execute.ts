@@ -20,6 +20,7 @@ import type { ExecuteDeps, HopStart, Walk } from './execute-walk.ts';
 import { requireActiveMachine } from './machine-guard.ts';
 import { observeEndpointIn } from './probes.ts';
 import { ownerFilter } from '../lib/request-scope.ts';
+import type { HopTarget } from '../ports.ts';
 
 export type { ExecuteDeps } from './execute-walk.ts';
 
@@ -293,13 +294,15 @@ export async function executeTask(
 
 async function finish(
   deps: ExecuteDeps,
-  ctx: { task: TaskView; route: RouteView; run: RunView },
+  ctx: { task: TaskView; route: RouteView; run: RunView; target: HopTarget | null },
   req: ExecuteTaskRequest,
   caller: Caller,
 ): Promise<ExecuteTaskResponse> {
   let w: Walk;
   try {
-    w = await walk(deps, ctx.task, ctx.route, req.input ?? ctx.task.input, (h) => recordHop(deps, ctx, h, caller));
+    w = await walk(deps, ctx.task, ctx.route, req.input ?? ctx.task.input, (h) => recordHop(deps, ctx, h, caller), {
+      target: ctx.target,
+    });
   } catch (err) {
     // Something unexpected (not a runtime answer): record the failure rather than leave it executing.
     w = {

@@ -8,7 +8,8 @@ import type { Tx } from './tx.ts';
 
 /**
  * The mapper reads the ciphertext column only to say whether a credential is stored; it never
- * copies it into the view. The ciphertext leaves this file only through `getCredential` (and `lifecycle.hopTarget`, for the walk).
+ * copies it into the view. The ciphertext leaves this file only through `getCredential` (and, for the
+ * walk, `lifecycle.hopTarget` and the claim `lifecycle.startExecution`, which reads the first hop's).
  */
 export function endpointView(row: RuntimeEndpoint): RuntimeEndpointView {
   return {

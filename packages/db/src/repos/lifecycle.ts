@@ -1,16 +1,18 @@
 import type { OutcomeView, RouteView, RunView, TaskView } from '@mm/contracts';
 import { currentPrincipal } from '@mm/core';
-import type { LifecycleRepo } from '@mm/core';
+import type { HopTarget, LifecycleRepo } from '@mm/core';
 import type { MarketService } from '../generated/prisma/client.ts';
 import { serviceView } from './catalogue.ts';
 import { endpointOfJson } from './heartbeats.ts';
+import { prepared } from '../prepared.ts';
 import { isoSql } from './paging.ts';
 import type { Tx } from './tx.ts';
 
 /*
  * The task lifecycle's writes as single auto-committed statements (docs/concurrency.md "The claim
  * as one statement", docs/database.md "Set-based writes"): data-modifying CTEs, one JSON parameter,
- * audit payloads built in SQL. The views below are built in SQL too, field for field as taskView,
+ * audit payloads built in SQL, each kept prepared per connection (docs/database.md "Prepared hot
+ * statements"). The views below are built in SQL too, field for field as taskView,
  * routeView, runView and outcomeView in tasks.ts build them (tasks-sql.int.test.ts compares them
  * with GET), so the answer and the event carry the same objects.
  */
@@ -57,9 +59,11 @@ const AUDIT_COLUMNS = `"AuditEvent" ("id", "actor", "principal", "machineId", "t
  * compare-and-set on the task comes first and names the new run's id, and the run and its event
  * are inserted only from the row the claim returned. A concurrent claim that committed first makes
  * the compare-and-set match nothing when PostgreSQL rechecks it on the newest row (READ
- * COMMITTED), so the loser inserts no run and no event.
+ * COMMITTED), so the loser inserts no run and no event. It also reads the selected hop's target
+ * (the service, the machine's endpoint for its provider), as HOP_TARGET_SQL does, so the walk's
+ * first hop costs no round trip of its own.
  */
-const START_SQL = `
+const START_SQL = prepared(`
 WITH i AS (
   SELECT * FROM jsonb_to_record($1::jsonb) AS i("machineId" text, "taskId" text, "ownerId" text, "now" timestamptz,
     "hopTimeoutMs" int, "marginMs" int, "actor" text, "principal" text)
@@ -90,11 +94,14 @@ WITH i AS (
   FROM run, i
   RETURNING 1
 )
-SELECT ${taskJson('c')} AS "task", ${routeJson('target')} AS "route", ${runJson('run')} AS "run"
-FROM claimed c, target, run`;
+SELECT ${taskJson('c')} AS "task", ${routeJson('target')} AS "route", ${runJson('run')} AS "run",
+  to_jsonb(s) AS "service", to_jsonb(e) AS "endpoint"
+FROM claimed c CROSS JOIN target CROSS JOIN run
+LEFT JOIN "MarketService" s ON s."id" = target."selectedServiceId"
+LEFT JOIN "RuntimeEndpoint" e ON e."machineId" = target."machineId" AND e."providerKey" = s."providerKey"`);
 
 /** A new task and its `task.created` event, while the machine is active (and the caller's). */
-const CREATE_SQL = `
+const CREATE_SQL = prepared(`
 WITH i AS (
   SELECT * FROM jsonb_to_record($1::jsonb) AS i("machineId" text, "serviceType" text, "operation" text,
     "taskType" text, "status" text, "input" jsonb, "constraints" jsonb, "discovery" jsonb, "ownerId" text,
@@ -114,16 +121,16 @@ WITH i AS (
   FROM task, i
   RETURNING 1
 )
-SELECT ${taskJson('task')} AS "task" FROM task`;
+SELECT ${taskJson('task')} AS "task" FROM task`);
 
 /** One hop's progress: the run's attempts, conditional on it still running, and its event. */
-const HOP_SQL = `
+const HOP_SQL = prepared(`
 WITH i AS (
   SELECT * FROM jsonb_to_record($1::jsonb) AS i("runId" text, "attempts" jsonb, "actor" text, "principal" text,
     "taskId" text, "hop" jsonb)
 ), run AS (
   UPDATE "Run" r SET "attempts" = i."attempts", "updatedAt" = now()
-  FROM i WHERE r."id" = i."runId" AND r."status" = 'running'
+  FROM i WHERE r."id" = (SELECT "runId" FROM i) AND r."status" = 'running'
   RETURNING r.*
 ), audit AS (
   INSERT INTO ${AUDIT_COLUMNS}
@@ -132,21 +139,25 @@ WITH i AS (
   FROM run, i
   RETURNING 1
 )
-SELECT ${runJson('run')} AS "run" FROM run`;
+SELECT ${runJson('run')} AS "run" FROM run`);
 
 /**
+ * The run is found by its primary key (`= (SELECT … FROM i)`, an init plan): joined to `i`, the
+ * planner preferred the (`status`, `leaseExpiresAt`) index for `status = 'running'` and walked every
+ * entry a settled run had left there until vacuum (53 in the lifecycle benchmark's database).
+ *
  * The settle (docs/concurrency.md "The claim as one statement"): the run's row lock first (the
  * order recovery takes them in, so the two cannot deadlock), then the task's settle, conditional on
  * the claim still being this run's; every other write is driven by the row that settle returned.
  */
-const SETTLE_SQL = `
+const SETTLE_SQL = prepared(`
 WITH i AS (
   SELECT * FROM jsonb_to_record($1::jsonb) AS i("taskId" text, "runId" text, "routeId" text, "taskStatus" text,
     "status" text, "routeStatus" text, "skillKey" text, "serviceId" text, "executionMode" text, "externalRef" text,
     "errorCode" text, "errorMessage" text, "result" jsonb, "attempts" jsonb, "summary" text,
     "healthyProviderKeys" jsonb, "now" timestamptz, "actor" text, "principal" text, "eventType" text)
 ), held AS (
-  SELECT r."id" FROM "Run" r, i WHERE r."id" = i."runId" AND r."status" = 'running' FOR UPDATE OF r
+  SELECT r."id" FROM "Run" r WHERE r."id" = (SELECT "runId" FROM i) AND r."status" = 'running' FOR UPDATE OF r
 ), task AS (
   UPDATE "Task" t SET "status" = i."taskStatus", "outcomeId" = gen_random_uuid()::text, "claimRunId" = NULL,
     "updatedAt" = now()
@@ -188,13 +199,13 @@ WITH i AS (
 )
 SELECT ${taskJson('task')} AS "task", CASE WHEN route."id" IS NULL THEN NULL ELSE ${routeJson('route')} END AS "route",
   ${runJson('run')} AS "run", ${outcomeJson('outcome', true)} AS "outcome"
-FROM task JOIN run ON true JOIN outcome ON true LEFT JOIN route ON true`;
+FROM task JOIN run ON true JOIN outcome ON true LEFT JOIN route ON true`);
 
 /**
  * Resolve's write: the compare-and-set on the task names the new route's id, and the route and the
  * `task.resolved` event are inserted only from the row it returned (docs/concurrency.md).
  */
-const RESOLVE_SQL = `
+const RESOLVE_SQL = prepared(`
 WITH i AS (
   SELECT * FROM jsonb_to_record($1::jsonb) AS i("machineId" text, "taskId" text, "from" jsonb, "route" jsonb,
     "actor" text, "principal" text)
@@ -221,24 +232,41 @@ WITH i AS (
   FROM task, route, i
   RETURNING 1
 )
-SELECT ${taskJson('task')} AS "task", ${routeJson('route')} AS "route" FROM task, route`;
+SELECT ${taskJson('task')} AS "task", ${routeJson('route')} AS "route" FROM task, route`);
 
-const HOP_TARGET_SQL = `
+/** A native hop's target; START_SQL reads the selected hop's the same way. */
+const HOP_TARGET_SQL = prepared(`
 SELECT to_jsonb(s) AS "service", to_jsonb(e) AS "endpoint"
 FROM "MarketService" s
 LEFT JOIN "RuntimeEndpoint" e ON e."machineId" = $1 AND e."providerKey" = s."providerKey"
-WHERE s."id" = $2`;
+WHERE s."id" = $2`);
 
 const param = (v: Record<string, unknown>) => JSON.stringify(v);
+
+interface TargetRow {
+  service: Record<string, unknown> | null;
+  endpoint: (Record<string, unknown> & { authTokenCipher?: unknown }) | null;
+}
+
+function hopTargetOf(row: TargetRow | undefined): HopTarget | null {
+  if (!row?.service) return null;
+  const cipher = row.endpoint?.authTokenCipher;
+  return {
+    service: serviceView(row.service as unknown as MarketService),
+    endpoint: row.endpoint ? endpointOfJson(row.endpoint) : null,
+    authTokenCipher: typeof cipher === 'string' ? cipher : null,
+  };
+}
 
 export function lifecycleRepo(db: Tx): LifecycleRepo {
   return {
     async startExecution(input) {
-      const rows = await db.$queryRawUnsafe<{ task: TaskView; route: RouteView; run: RunView }[]>(
+      const rows = await db.$queryRawUnsafe<({ task: TaskView; route: RouteView; run: RunView } & TargetRow)[]>(
         START_SQL,
         param({ ...input, now: input.now.toISOString(), principal: currentPrincipal() }),
       );
-      return rows[0] ?? null;
+      const row = rows[0];
+      return row ? { task: row.task, route: row.route, run: row.run, target: hopTargetOf(row) } : null;
     },
     async createTask(input, by) {
       const rows = await db.$queryRawUnsafe<{ task: TaskView }[]>(
@@ -255,20 +283,8 @@ export function lifecycleRepo(db: Tx): LifecycleRepo {
       return rows[0]?.run ?? null;
     },
     async hopTarget(machineId, serviceId) {
-      const rows = await db.$queryRawUnsafe<
-        {
-          service: Record<string, unknown>;
-          endpoint: (Record<string, unknown> & { authTokenCipher?: unknown }) | null;
-        }[]
-      >(HOP_TARGET_SQL, machineId, serviceId);
-      const row = rows[0];
-      if (!row) return null;
-      const cipher = row.endpoint?.authTokenCipher;
-      return {
-        service: serviceView(row.service as unknown as MarketService),
-        endpoint: row.endpoint ? endpointOfJson(row.endpoint) : null,
-        authTokenCipher: typeof cipher === 'string' ? cipher : null,
-      };
+      const rows = await db.$queryRawUnsafe<TargetRow[]>(HOP_TARGET_SQL, machineId, serviceId);
+      return hopTargetOf(rows[0]);
     },
     async settleExecution(input) {
       const rows = await db.$queryRawUnsafe<
