@@ -62,6 +62,16 @@ export interface CatalogueCache {
 
 export const createCatalogueCache = (): CatalogueCache => ({ byType: new Map() });
 
+/** The copy of a type when it is at `version` (as read in the caller's statement), else null. */
+export function cachedServices(
+  cache: CatalogueCache,
+  serviceType: string,
+  version: bigint | null | undefined,
+): readonly CatalogServiceView[] | null {
+  const entry = cache.byType.get(serviceType);
+  return version !== undefined && version !== null && entry?.version === version ? entry.services : null;
+}
+
 /** Service types whose copies one process keeps (a bound on memory, not a limit on types). */
 const CACHED_TYPES_MAX = 256;
 
@@ -105,8 +115,8 @@ export function catalogueRepo(db: Tx, cache: CatalogueCache = createCatalogueCac
       const [row] = await db.$queryRaw<{ version: bigint }[]>`
         SELECT "version" FROM "CatalogueVersion" WHERE "id" = 1`;
       const version = row?.version;
-      const entry = cache.byType.get(serviceType);
-      if (version !== undefined && entry?.version === version) return entry.services;
+      const cached = cachedServices(cache, serviceType, version);
+      if (cached) return cached;
       const rows = await db.marketService.findMany({ where: { serviceType } });
       const services = rows.map(serviceView).sort(byId);
       if (version === undefined) return services;
