@@ -494,6 +494,33 @@ export interface LifecycleRepo {
   }): Promise<{ task: TaskView; route: RouteView } | null>;
 }
 
+/**
+ * What discover and resolve read before scoring, all as of one statement (docs/api.md "Discovery
+ * at catalogue scale"): the machine with what the guard needs, the task, the machine's endpoints
+ * and governing policies, and the catalogue's version.
+ */
+export interface DiscoveryReads {
+  /** Null when no machine has this id (the guard decides the rest: owner, status). */
+  machine: Pick<MachineView, 'id' | 'status' | 'ownerId' | 'policyIds'> | null;
+  /** Null when the machine has no task with this id. */
+  task: TaskView | null;
+  /** The machine's endpoints, oldest first (as `endpoints.listAll`). */
+  endpoints: RuntimeEndpointView[];
+  /** The policies of the machine's `policyIds`, oldest first (as `policies.getMany`). */
+  policies: PolicyView[];
+  /**
+   * The task's type from the process's copy of the catalogue when the copy is at the version this
+   * statement read; null otherwise (or without a task): then `catalogue.servicesOfType` reads it.
+   * Shared: never mutate it.
+   */
+  services: readonly CatalogServiceView[] | null;
+}
+
+export interface DiscoveryRepo {
+  /** Everything `DiscoveryReads` lists in one round trip; the guard's checks are the caller's. */
+  read(machineId: string, taskId: string): Promise<DiscoveryReads>;
+}
+
 export interface Repos {
   audit: AuditRepo;
   machines: MachineRepo;
@@ -508,6 +535,7 @@ export interface Repos {
   runs: RunRepo;
   policies: PolicyRepo;
   lifecycle: LifecycleRepo;
+  discovery: DiscoveryRepo;
 }
 
 /** Repositories plus a transaction: everything inside `transaction` commits or rolls back together. */

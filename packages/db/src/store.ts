@@ -5,6 +5,7 @@ import { agentRepo } from './repos/agents.ts';
 import { auditRepo } from './repos/audit.ts';
 import { catalogueRepo, createCatalogueCache } from './repos/catalogue.ts';
 import type { CatalogueCache } from './repos/catalogue.ts';
+import { discoveryRepo } from './repos/discovery.ts';
 import { endpointRepo } from './repos/endpoints.ts';
 import { heartbeatRepo } from './repos/heartbeats.ts';
 import { createGraphCache, DEFAULT_GRAPH_CACHE_BYTES, graphRepo } from './repos/graph.ts';
@@ -40,6 +41,7 @@ function reposOf(db: Tx, shared: Shared): Repos {
     runs: runRepo(db),
     policies: policyRepo(db),
     lifecycle: lifecycleRepo(db),
+    discovery: discoveryRepo(db, shared.catalogue),
   };
 }
 

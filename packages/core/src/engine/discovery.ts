@@ -1,5 +1,5 @@
 import type { Candidate, CatalogServiceView, ExcludedService, FallbackHop, TaskResolution } from '@mm/contracts';
-import { eligibilityCheck, evaluateService } from './scoring.ts';
+import { eligibilityCheck, evaluateService, scoreOf } from './scoring.ts';
 import type { ScoringInput } from './scoring.ts';
 
 export interface DiscoveryResult {
@@ -16,8 +16,8 @@ export const EXCLUDED_LISTED = 50;
 
 const isNative = (c: Candidate) => c.service.executionMode === 'native';
 
-/** Best first: score, then native before handoff, then id for a stable order. */
-function byRank(a: Candidate, b: Candidate): number {
+/** Best first: score, then native before handoff, then id for a stable order (`TopK` keeps it). */
+export function byRank(a: Candidate, b: Candidate): number {
   return b.score - a.score || Number(isNative(b)) - Number(isNative(a)) || a.service.id.localeCompare(b.service.id);
 }
 
@@ -83,11 +83,21 @@ export function discover(
   // Each endpoint's verdict once per discovery, not once per service of its provider.
   const endpoints = new Map<string, string | null>();
   const isEligible = eligibilityCheck(input, endpoints);
-  const eligible: Candidate[] = [];
+  // The best `maxCandidates` so far, best first, as `byRank` orders them. The loop allocates
+  // nothing per service: an eligible one is scored without reasons (`scoreOf`) and kept only when
+  // it ranks among the best; only those are evaluated in full, for their reasons.
+  const top = new TopK(maxCandidates);
+  let eligibleCount = 0;
   for (const service of offering(index, input.task.operation)) {
     if (!isEligible(service)) continue;
+    eligibleCount += 1;
+    top.offer(service, scoreOf(service, input));
+  }
+  const candidates: Candidate[] = [];
+  for (let i = 0; i < top.size; i++) {
+    const service = top.services[i] as CatalogServiceView;
     const evaluation = evaluateService(service, input, endpoints);
-    if (evaluation.eligible) eligible.push({ service, score: evaluation.score, reasons: evaluation.reasons });
+    if (evaluation.eligible) candidates.push({ service, score: evaluation.score, reasons: evaluation.reasons });
   }
   const excluded: ExcludedService[] = [];
   for (const service of index.ofType) {
@@ -96,15 +106,55 @@ export function discover(
     const evaluation = evaluateService(service, input, endpoints);
     excluded.push({ serviceId: service.id, skillKey: service.skillKey, reasons: evaluation.reasons });
   }
-  const excludedTotal = index.ofType.length - eligible.length;
-  eligible.sort(byRank);
-  const candidates = eligible.slice(0, maxCandidates);
+  const excludedTotal = index.ofType.length - eligibleCount;
   return {
     candidates,
     excluded,
     excludedTotal,
     resolution: resolutionOf(candidates, excluded, excludedTotal, input.task.serviceType),
   };
+}
+
+/**
+ * The `k` best services offered so far in `byRank` order (score, then native, then id), ties kept
+ * in the order offered as a stable sort keeps them. Offering one that does not rank among the best
+ * costs one comparison and no allocation, so a discovery's cost does not grow with how many
+ * services are eligible beyond the `k` it answers.
+ */
+class TopK {
+  readonly services: (CatalogServiceView | undefined)[];
+  readonly scores: number[];
+  size = 0;
+
+  constructor(readonly k: number) {
+    this.services = new Array<CatalogServiceView | undefined>(Math.max(0, k));
+    this.scores = new Array<number>(Math.max(0, k)).fill(0);
+  }
+
+  /** Whether (service, score) ranks strictly before the one kept at `i`. */
+  private before(service: CatalogServiceView, score: number, i: number): boolean {
+    const other = this.services[i] as CatalogServiceView;
+    const otherScore = this.scores[i] as number;
+    if (score !== otherScore) return score > otherScore;
+    const native = service.executionMode === 'native';
+    if (native !== (other.executionMode === 'native')) return native;
+    return service.id.localeCompare(other.id) < 0;
+  }
+
+  offer(service: CatalogServiceView, score: number): void {
+    const { k } = this;
+    if (k <= 0) return;
+    if (this.size === k && !this.before(service, score, k - 1)) return;
+    // Shift the ones it ranks before down by one (the last drops off when full).
+    let i = this.size < k ? this.size++ : k - 1;
+    while (i > 0 && this.before(service, score, i - 1)) {
+      this.services[i] = this.services[i - 1];
+      this.scores[i] = this.scores[i - 1] as number;
+      i -= 1;
+    }
+    this.services[i] = service;
+    this.scores[i] = score;
+  }
 }
 
 function resolutionOf(

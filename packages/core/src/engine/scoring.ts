@@ -46,11 +46,17 @@ export type Evaluation = { eligible: true; score: number; reasons: string[] } | 
 
 const policyName = (p: PolicyView) => `policy "${p.name}" (${p.id})`;
 
-function priceOf(service: CatalogServiceView): { amount: number; currency: string | null } | null {
+/**
+ * The service's fixed price, or null when it has none. A number, not an object: the checks below
+ * run for every service of a discovery and allocate nothing (docs/api.md "Discovery at catalogue
+ * scale"); `currencyOf` gives the price's currency.
+ */
+function fixedPrice(service: CatalogServiceView): number | null {
   const { pricing } = service;
-  if (pricing.mode !== 'fixed' || typeof pricing.amount !== 'number') return null;
-  return { amount: pricing.amount, currency: pricing.currency ?? null };
+  return pricing.mode === 'fixed' && typeof pricing.amount === 'number' ? pricing.amount : null;
 }
+
+const currencyOf = (service: CatalogServiceView): string | null => service.pricing.currency ?? null;
 
 /** Why the machine's runtime endpoint cannot serve this native service now (null when it can). */
 export function endpointProblem(
@@ -74,6 +80,8 @@ export function endpointProblem(
  */
 interface Problems {
   readonly first: boolean;
+  /** Set by `stop` in first-problem mode (a flag, not a list to empty again for every service). */
+  stopped: boolean;
   readonly list: string[];
   /** The endpoint verdict by providerKey, computed once per discovery, not once per service. */
   readonly endpoints: Map<string, string | null>;
@@ -81,6 +89,7 @@ interface Problems {
 
 const problemsCollector = (first: boolean, endpoints = new Map<string, string | null>()): Problems => ({
   first,
+  stopped: false,
   list: [],
   endpoints,
 });
@@ -91,7 +100,7 @@ const problemsCollector = (first: boolean, endpoints = new Map<string, string | 
  * only counted.
  */
 function stop(out: Problems): true {
-  out.list.push('');
+  out.stopped = true;
   return true;
 }
 
@@ -128,11 +137,11 @@ function constraintProblems(service: CatalogServiceView, input: ScoringInput, ou
     if (out.first) return stop(out);
     out.list.push(`lacks required capabilities: ${missingOf(constraints.requiredCapabilities, service.capabilities)}`);
   }
-  const price = priceOf(service);
-  if (constraints.budget !== undefined && price && price.amount > constraints.budget) {
+  const price = fixedPrice(service);
+  if (constraints.budget !== undefined && price !== null && price > constraints.budget) {
     if (out.first) return stop(out);
     out.list.push(
-      `price ${price.amount} ${price.currency ?? ''} exceeds the task budget ${constraints.budget}`.replace('  ', ' '),
+      `price ${price} ${currencyOf(service) ?? ''} exceeds the task budget ${constraints.budget}`.replace('  ', ' '),
     );
   }
   if (service.integrationStatus === 'planned') {
@@ -164,15 +173,16 @@ function policyProblems(service: CatalogServiceView, policies: readonly PolicyVi
         `${policyName(p)} requires capabilities ${missingOf(p.requiredCapabilities, service.capabilities)}`,
       );
     }
-    const price = priceOf(service);
-    if (p.budgetCap && price) {
-      if (price.currency && price.currency !== p.budgetCap.currency) {
+    const price = p.budgetCap ? fixedPrice(service) : null;
+    if (p.budgetCap && price !== null) {
+      const currency = currencyOf(service);
+      if (currency && currency !== p.budgetCap.currency) {
         if (out.first) return stop(out);
-        out.list.push(`${policyName(p)} caps spend in ${p.budgetCap.currency}; price is in ${price.currency}`);
-      } else if (price.amount > p.budgetCap.amount) {
+        out.list.push(`${policyName(p)} caps spend in ${p.budgetCap.currency}; price is in ${currency}`);
+      } else if (price > p.budgetCap.amount) {
         if (out.first) return stop(out);
         out.list.push(
-          `${policyName(p)} caps spend at ${p.budgetCap.amount} ${p.budgetCap.currency}; price is ${price.amount}`,
+          `${policyName(p)} caps spend at ${p.budgetCap.amount} ${p.budgetCap.currency}; price is ${price}`,
         );
       }
     }
@@ -220,9 +230,9 @@ export function eligibilityCheck(
 ): (service: CatalogServiceView) => boolean {
   const out = problemsCollector(true, endpoints);
   return (service) => {
-    out.list.length = 0;
+    out.stopped = false;
     collectProblems(service, input, out);
-    return out.list.length === 0;
+    return !out.stopped;
   };
 }
 
@@ -232,58 +242,71 @@ export function evaluateService(
   input: ScoringInput,
   endpoints: Map<string, string | null> = new Map(),
 ): Evaluation {
-  const native = service.executionMode === 'native';
-  const endpoint = native ? input.endpoints.get(service.providerKey) : undefined;
   const out = problemsCollector(false, endpoints);
   collectProblems(service, input, out);
   if (out.list.length) return { eligible: false, reasons: out.list };
+  const reasons: string[] = [];
+  return { eligible: true, score: scoreOf(service, input, reasons), reasons };
+}
 
+/**
+ * The score of a service that passed every check, and with `reasons` the reasons that built it.
+ * Without `reasons` it builds no string and allocates nothing: discovery scores every eligible
+ * service that way to rank them, and asks for the reasons of the ones it answers only (docs/api.md
+ * "Discovery at catalogue scale"). One function for both, so the score cannot differ.
+ */
+export function scoreOf(service: CatalogServiceView, input: ScoringInput, reasons: string[] | null = null): number {
+  const native = service.executionMode === 'native';
+  const endpoint = native ? input.endpoints.get(service.providerKey) : undefined;
   const { constraints, operation } = input.task;
   let score = WEIGHTS.base;
-  const reasons = [`serves ${service.serviceType}`];
+  reasons?.push(`serves ${service.serviceType}`);
   if (native && endpoint) {
     score += WEIGHTS.native;
     if (endpoint.status === 'active') {
       score += WEIGHTS.endpointActive;
-      reasons.push(`native on runtime endpoint ${service.providerKey} (active, ${endpoint.networkScope})`);
+      reasons?.push(`native on runtime endpoint ${service.providerKey} (active, ${endpoint.networkScope})`);
     } else {
       score += WEIGHTS.endpointDegraded;
-      reasons.push(`native on runtime endpoint ${service.providerKey} (degraded: ranked lower)`);
+      reasons?.push(`native on runtime endpoint ${service.providerKey} (degraded: ranked lower)`);
     }
   } else {
-    reasons.push(`external handoff to ${service.handoff?.url ?? service.companyName}`);
+    reasons?.push(`external handoff to ${service.handoff?.url ?? service.companyName}`);
   }
   if (constraints.preferredSkillKeys?.includes(service.skillKey)) {
     score += WEIGHTS.preferredSkill;
-    reasons.push(`preferred skill ${service.skillKey}`);
+    reasons?.push(`preferred skill ${service.skillKey}`);
   }
   if (operation && service.operations.includes(operation)) {
     score += WEIGHTS.operationMatch;
-    reasons.push(`offers operation ${operation}`);
+    reasons?.push(`offers operation ${operation}`);
   }
   if (constraints.region) {
     if (service.region === constraints.region) {
       score += WEIGHTS.regionExact;
-      reasons.push(`in requested region ${constraints.region}`);
+      reasons?.push(`in requested region ${constraints.region}`);
     } else {
       score += WEIGHTS.regionGlobal;
-      reasons.push(`region ${service.region} covers ${constraints.region}`);
+      reasons?.push(`region ${service.region} covers ${constraints.region}`);
     }
   }
   if (constraints.requiredCapabilities.length) {
     score += WEIGHTS.perRequiredCapability * constraints.requiredCapabilities.length;
-    reasons.push(`has required capabilities ${constraints.requiredCapabilities.join(', ')}`);
+    reasons?.push(`has required capabilities ${constraints.requiredCapabilities.join(', ')}`);
   }
   if (service.integrationStatus === 'integrated') score += WEIGHTS.integrated;
   if (service.maturity === 'production') score += WEIGHTS.maturityProduction;
   if (service.maturity === 'beta') score += WEIGHTS.maturityBeta;
-  const price = priceOf(service);
-  if (price) {
+  const price = fixedPrice(service);
+  if (price !== null) {
     if (constraints.budget !== undefined) score += WEIGHTS.knownPriceWithinBudget;
-    reasons.push(`fixed price ${price.amount}${price.currency ? ` ${price.currency}` : ''}`);
+    if (reasons) {
+      const currency = currencyOf(service);
+      reasons.push(`fixed price ${price}${currency ? ` ${currency}` : ''}`);
+    }
   } else {
-    reasons.push(`cost unknown (${service.pricing.mode} pricing)`);
+    reasons?.push(`cost unknown (${service.pricing.mode} pricing)`);
   }
-  for (const p of input.policies) reasons.push(`${policyName(p)} allows it`);
-  return { eligible: true, score, reasons };
+  if (reasons) for (const p of input.policies) reasons.push(`${policyName(p)} allows it`);
+  return score;
 }

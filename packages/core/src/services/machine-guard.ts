@@ -25,19 +25,33 @@ export async function requireActiveMachine(
   /** Reads only: a machine that is not `active` may be inspected (context C8). */
   opts: { includeInactive?: boolean | undefined } = {},
 ): Promise<MachineView> {
-  const machine = await repos.machines.get(machineId);
+  const machine = checkMachine(await repos.machines.get(machineId), machineId, opts);
+  if (deps.config.identityVerification === 'required') {
+    if (!machine.identityProof) {
+      throw new AppError('MACHINE_NOT_ACTIVATED', `machine ${machineId} has no verified identity`);
+    }
+    await assertStillVerified(repos, deps.identityResolver, machine);
+  }
+  return machine;
+}
+
+/**
+ * The guard's first two checks, on a machine already read: unknown or another owner's → 404, not
+ * `active` → 409 MACHINE_NOT_ACTIVE. `requireActiveMachine` runs them, and so do discover and
+ * resolve on the machine their one read returned (docs/api.md "Discovery at catalogue scale"), so
+ * the order and the errors are the same.
+ */
+export function checkMachine<M extends Pick<MachineView, 'ownerId' | 'status'>>(
+  machine: M | null,
+  machineId: string,
+  opts: { includeInactive?: boolean | undefined } = {},
+): M {
   // Another owner's machine does not exist for this caller (context C3: existence is not revealed).
   if (!machine || !maySee(machine.ownerId)) throw notFound('machine', machineId);
   if (machine.status !== 'active' && !opts.includeInactive) {
     throw new AppError('MACHINE_NOT_ACTIVE', `machine ${machineId} is ${machine.status}, not active`, {
       status: machine.status,
     });
-  }
-  if (deps.config.identityVerification === 'required') {
-    if (!machine.identityProof) {
-      throw new AppError('MACHINE_NOT_ACTIVATED', `machine ${machineId} has no verified identity`);
-    }
-    await assertStillVerified(repos, deps.identityResolver, machine);
   }
   return machine;
 }

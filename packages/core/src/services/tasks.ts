@@ -1,4 +1,5 @@
 import type {
+  CatalogServiceView,
   CreateTaskRequest,
   DiscoverTaskRequest,
   DiscoverTaskResponse,
@@ -17,10 +18,10 @@ import { SYSTEM_ACTOR, toPage } from '../deps.ts';
 import { discover, fallbackChainOf } from '../engine/discovery.ts';
 import type { DiscoveryResult } from '../engine/discovery.ts';
 import { AppError, notFound, validation } from '../errors.ts';
-import type { Repos } from '../ports.ts';
+import type { DiscoveryReads, Repos } from '../ports.ts';
 import { createExecutionTracker, executeTask, recoverInterruptedRuns } from './execute.ts';
 import { maySee, ownerFilter } from '../lib/request-scope.ts';
-import { requireActiveMachine } from './machine-guard.ts';
+import { checkMachine, requireActiveMachine } from './machine-guard.ts';
 import type { GuardDeps } from './machine-guard.ts';
 
 export type TaskServiceDeps = CoreDeps;
@@ -119,13 +120,55 @@ export function createTaskService(deps: TaskServiceDeps) {
   const { runtime } = deps;
   const tracker = createExecutionTracker();
 
-  /** Discovery for one task on one machine, with request-time overrides. */
-  async function runDiscovery(
+  /** What scoring reads besides the task: the machine's endpoints and policies, the services of the type. */
+  type DiscoveryInputs = Pick<DiscoveryReads, 'endpoints' | 'policies'> & {
+    services: readonly CatalogServiceView[];
+  };
+
+  /**
+   * The guard, the task and discovery's inputs. Without identity verification, one statement reads
+   * them all (`discovery.read`, docs/api.md "Discovery at catalogue scale") and the guard's checks
+   * run on the machine it returned, in the guard's order: the machine's 404 or MACHINE_NOT_ACTIVE,
+   * then the task's 404. Under `required` the full guard (which asks the identity resolver) and
+   * the separate reads keep their route. The services come from the process's copy when it is at
+   * the version the statement read; otherwise `servicesOfType` reads them.
+   */
+  async function readForDiscovery(machineId: string, taskId: string) {
+    if (config.identityVerification === 'required') {
+      const { machine, task } = await guardAndLoad(store, deps, machineId, taskId);
+      return { task, load: () => loadInputs(store, machine, task) };
+    }
+    const read = await store.discovery.read(machineId, taskId);
+    checkMachine(read.machine, machineId);
+    const { task } = read;
+    if (!task) throw notFound('task', taskId);
+    const { services } = read;
+    return {
+      task,
+      load: async (): Promise<DiscoveryInputs> => ({
+        endpoints: read.endpoints,
+        policies: read.policies,
+        services: services ?? (await store.catalogue.servicesOfType(task.serviceType)),
+      }),
+    };
+  }
+
+  /** Discovery's inputs read separately (the `required` route), in parallel. */
+  async function loadInputs(
     repos: Repos,
     machine: { id: string; policyIds: string[] },
     task: TaskView,
-    overrides: DiscoverTaskRequest = {},
-  ): Promise<DiscoveryResult> {
+  ): Promise<DiscoveryInputs> {
+    const [endpoints, policies, services] = await Promise.all([
+      repos.endpoints.listAll(machine.id),
+      repos.policies.getMany(machine.policyIds),
+      repos.catalogue.servicesOfType(task.serviceType),
+    ]);
+    return { endpoints, policies, services };
+  }
+
+  /** Discovery for one task on one machine, with request-time overrides. */
+  function runDiscovery(inputs: DiscoveryInputs, task: TaskView, overrides: DiscoverTaskRequest = {}): DiscoveryResult {
     const constraints: TaskConstraints = {
       ...task.constraints,
       ...(overrides.allowExternalHandoff !== undefined && { allowExternalHandoff: overrides.allowExternalHandoff }),
@@ -135,18 +178,13 @@ export function createTaskService(deps: TaskServiceDeps) {
     };
     // The services of the type from the process's copy of the catalogue, current as of this
     // read (docs/api.md "Discovery at catalogue scale"): no catalogue rows cross the wire.
-    const [endpoints, policies, services] = await Promise.all([
-      repos.endpoints.listAll(machine.id),
-      repos.policies.getMany(machine.policyIds),
-      repos.catalogue.servicesOfType(task.serviceType),
-    ]);
     const input = {
       task: { serviceType: task.serviceType, operation: task.operation, constraints },
-      endpoints: new Map(endpoints.map((e) => [e.providerKey, e])),
-      policies,
+      endpoints: new Map(inputs.endpoints.map((e) => [e.providerKey, e])),
+      policies: inputs.policies,
       now: clock.now(),
     };
-    return discover(services, input, overrides.maxCandidates ?? task.discovery.maxCandidates);
+    return discover(inputs.services, input, overrides.maxCandidates ?? task.discovery.maxCandidates);
   }
 
   return {
@@ -176,23 +214,26 @@ export function createTaskService(deps: TaskServiceDeps) {
 
     async discover(req: DiscoverTaskRequest & TaskRef, caller: Caller): Promise<DiscoverTaskResponse> {
       const { machineId, taskId } = req;
-      // Reads and one insert, no transaction (each statement reads committed data anyway; the
-      // task is not written): three round trips in series (docs/concurrency.md "The claim as one statement").
-      const { machine, task } = await guardAndLoad(store, deps, machineId, taskId);
+      // One read and one insert, no transaction (each statement reads committed data anyway; the
+      // task is not written): two round trips (docs/concurrency.md "The claim as one statement").
+      const { task, load } = await readForDiscovery(machineId, taskId);
       assertAllows(task, 'discover');
-      const result = await runDiscovery(store, machine, task, req);
-      await store.audit.record({
-        actor: caller.actor,
-        type: 'task.discovered',
-        resourceType: 'task',
-        resourceId: task.id,
-        payload: {
-          resolution: result.resolution.kind,
-          candidates: result.candidates.map((c) => ({ serviceId: c.service.id, score: c.score })),
-          excluded: result.excluded.map((e) => e.serviceId),
-          excludedTotal: result.excludedTotal,
+      const result = runDiscovery(await load(), task, req);
+      // `recordMany`: one plain INSERT, without the ORM's create and the row it returns.
+      await store.audit.recordMany([
+        {
+          actor: caller.actor,
+          type: 'task.discovered',
+          resourceType: 'task',
+          resourceId: task.id,
+          payload: {
+            resolution: result.resolution.kind,
+            candidates: result.candidates.map((c) => ({ serviceId: c.service.id, score: c.score })),
+            excluded: result.excluded.map((e) => e.serviceId),
+            excludedTotal: result.excludedTotal,
+          },
         },
-      });
+      ]);
       return { taskId: task.id, machineId, ...result };
     },
 
@@ -204,9 +245,9 @@ export function createTaskService(deps: TaskServiceDeps) {
      */
     async resolve(req: DiscoverTaskRequest & TaskRef, caller: Caller): Promise<ResolveTaskResponse> {
       const { machineId, taskId } = req;
-      const { machine, task } = await guardAndLoad(store, deps, machineId, taskId);
+      const { task, load } = await readForDiscovery(machineId, taskId);
       assertAllows(task, 'resolve');
-      const result = await runDiscovery(store, machine, task, req);
+      const result = runDiscovery(await load(), task, req);
       const { resolution } = result;
       if (resolution.kind === 'unavailable') {
         throw new AppError('NO_ROUTE_AVAILABLE', resolution.reason, {

@@ -18,30 +18,55 @@ export function skillView(row: Skill): SkillView {
   };
 }
 
-export function serviceView(row: MarketService): CatalogServiceView {
+/** Hands back one instance per distinct string (see `servicesOfType`); by default, the string itself. */
+type Interner = (s: string) => string;
+const asIs: Interner = (s) => s;
+
+/** A new interner: the first instance of each distinct string it is given, kept in a map. */
+function interner(): Interner {
+  const table = new Map<string, string>();
+  return (s) => {
+    const seen = table.get(s);
+    if (seen !== undefined) return seen;
+    table.set(s, s);
+    return s;
+  };
+}
+
+function pricingOf(pricing: unknown, s: Interner): CatalogServiceView['pricing'] {
+  const p = pricing as CatalogServiceView['pricing'];
+  if (s === asIs || p === null || typeof p !== 'object') return p;
+  return {
+    ...p,
+    mode: s(p.mode) as CatalogServiceView['pricing']['mode'],
+    ...(typeof p.currency === 'string' && { currency: s(p.currency) }),
+  };
+}
+
+export function serviceView(row: MarketService, s: Interner = asIs): CatalogServiceView {
   return {
     id: row.id,
-    skillKey: row.skillKey,
-    providerKey: row.providerKey,
-    companyName: row.companyName,
-    serviceType: row.serviceType as CatalogServiceView['serviceType'],
+    skillKey: s(row.skillKey),
+    providerKey: s(row.providerKey),
+    companyName: s(row.companyName),
+    serviceType: s(row.serviceType) as CatalogServiceView['serviceType'],
     name: row.name,
     description: row.description,
-    operations: row.operations,
-    executionMode: row.executionMode as CatalogServiceView['executionMode'],
-    integrationStatus: row.integrationStatus as CatalogServiceView['integrationStatus'],
-    region: row.region,
-    capabilities: row.capabilities,
+    operations: s === asIs ? row.operations : row.operations.map(s),
+    executionMode: s(row.executionMode) as CatalogServiceView['executionMode'],
+    integrationStatus: s(row.integrationStatus) as CatalogServiceView['integrationStatus'],
+    region: s(row.region),
+    capabilities: s === asIs ? row.capabilities : row.capabilities.map(s),
     handoff: (row.handoff ?? null) as CatalogServiceView['handoff'],
-    pricing: row.pricing as CatalogServiceView['pricing'],
+    pricing: pricingOf(row.pricing, s),
     metadata: asRecord(row.metadata),
     providerId: row.providerId,
     providerLabel: row.providerLabel,
     authType: row.authType as CatalogServiceView['authType'],
     accessMode: row.accessMode as CatalogServiceView['accessMode'],
     distribution: row.distribution as CatalogServiceView['distribution'],
-    maturity: row.maturity as CatalogServiceView['maturity'],
-    kind: row.kind as CatalogServiceView['kind'],
+    maturity: s(row.maturity) as CatalogServiceView['maturity'],
+    kind: s(row.kind) as CatalogServiceView['kind'],
     freshnessSeconds: row.freshnessSeconds,
     requiresHumanEnablement: row.requiresHumanEnablement,
     ...(row.referenceUrl ? { referenceUrl: row.referenceUrl } : {}),
@@ -61,6 +86,16 @@ export interface CatalogueCache {
 }
 
 export const createCatalogueCache = (): CatalogueCache => ({ byType: new Map() });
+
+/** The copy of a type when it is at `version` (as read in the caller's statement), else null. */
+export function cachedServices(
+  cache: CatalogueCache,
+  serviceType: string,
+  version: bigint | null | undefined,
+): readonly CatalogServiceView[] | null {
+  const entry = cache.byType.get(serviceType);
+  return version !== undefined && version !== null && entry?.version === version ? entry.services : null;
+}
 
 /** Service types whose copies one process keeps (a bound on memory, not a limit on types). */
 const CACHED_TYPES_MAX = 256;
@@ -99,16 +134,21 @@ export function catalogueRepo(db: Tx, cache: CatalogueCache = createCatalogueCac
         },
         orderBy: { id: 'asc' },
       });
-      return rows.map(serviceView);
+      return rows.map((row) => serviceView(row));
     },
     async servicesOfType(serviceType) {
       const [row] = await db.$queryRaw<{ version: bigint }[]>`
         SELECT "version" FROM "CatalogueVersion" WHERE "id" = 1`;
       const version = row?.version;
-      const entry = cache.byType.get(serviceType);
-      if (version !== undefined && entry?.version === version) return entry.services;
+      const cached = cachedServices(cache, serviceType, version);
+      if (cached) return cached;
       const rows = await db.marketService.findMany({ where: { serviceType } });
-      const services = rows.map(serviceView).sort(byId);
+      // One instance per distinct string across the copy (regions, modes, capabilities, skill
+      // keys…): discovery's checks read these for thousands of services per call from a cold
+      // cache, and shared strings are a few hot cache lines instead of one per service (docs/api.md
+      // "Discovery at catalogue scale"). The values are unchanged.
+      const intern = interner();
+      const services = rows.map((row) => serviceView(row, intern)).sort(byId);
       if (version === undefined) return services;
       const latest = cache.byType.get(serviceType);
       if (!latest || latest.version < version) {

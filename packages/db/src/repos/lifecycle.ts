@@ -20,7 +20,7 @@ import type { Tx } from './tx.ts';
 const ts = (col: string) => isoSql(col);
 
 /** taskView: `operation` is omitted when null; `input` is always an object. */
-const taskJson = (a: string) => `(jsonb_build_object(
+export const taskJson = (a: string) => `(jsonb_build_object(
   'id', ${a}."id", 'machineId', ${a}."machineId", 'serviceType', ${a}."serviceType", 'taskType', ${a}."taskType",
   'status', ${a}."status",
   'input', CASE WHEN jsonb_typeof(${a}."input") = 'object' THEN ${a}."input" ELSE '{}'::jsonb END,
