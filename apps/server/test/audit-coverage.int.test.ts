@@ -263,6 +263,11 @@ describeEachDb('audit coverage', (get) => {
         const { resourceId } = await run(t, { machineId: machine.id, runtimeUrl: runtime.url });
         const events = await t.trpc.audit.list({ type: event, resourceId });
         expect(events.items.length, `${procedure} → ${event} for ${resourceId}`).toBeGreaterThanOrEqual(1);
+        // Events of a machine's resources carry its id, so its change feed and machine filter
+        // show them (context C7); the catalogue, identity registry and policies belong to none.
+        const machineless = /^(skill|market-service|policy|machine-identity)\./.test(event);
+        const owner = event.startsWith('machine.') ? resourceId : machine.id;
+        expect(events.items[0]?.machineId, `${event} machineId`).toBe(machineless ? null : owner);
       } finally {
         await runtime.close();
       }

@@ -224,6 +224,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         {
           actor: caller.actor,
           type: 'task.discovered',
+          machineId,
           resourceType: 'task',
           resourceId: task.id,
           payload: {

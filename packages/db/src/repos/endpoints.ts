@@ -36,14 +36,6 @@ export function endpointView(row: RuntimeEndpoint): RuntimeEndpointView {
 
 const ISO = (col: string) => Prisma.raw(isoSql(col));
 
-/**
- * Selected by a background pass's statement: its own transaction's commit does not wait for the
- * WAL flush (docs/database.md "Commits nobody waits for"). A pass acknowledges nothing to anyone;
- * if the database crashes before the flush, the flip and its audit events are lost together and
- * the next pass finds the same rows lapsed.
- */
-const ASYNC_COMMIT = Prisma.raw(`set_config('synchronous_commit', 'off', true)`);
-
 export function endpointRepo(db: Tx): RuntimeEndpointRepo {
   return {
     async list(machineId, page) {
@@ -141,8 +133,7 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
         ), last AS (
           SELECT "leaseExpiresAt", "id" FROM lapsed ORDER BY "leaseExpiresAt" DESC, "id" DESC LIMIT 1
         )
-        SELECT (SELECT count(*)::int FROM audit) AS "n", last."leaseExpiresAt" AS "lastLease", last."id" AS "lastId",
-          ${ASYNC_COMMIT} AS "asyncCommit"
+        SELECT (SELECT count(*)::int FROM audit) AS "n", last."leaseExpiresAt" AS "lastLease", last."id" AS "lastId"
         FROM (SELECT 1) AS one LEFT JOIN last ON true`;
       const last = row?.lastLease && row.lastId ? { leaseExpiresAt: row.lastLease, id: row.lastId } : null;
       return { count: row?.n ?? 0, last };
