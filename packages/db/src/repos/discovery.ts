@@ -3,6 +3,7 @@ import { cachedServices } from './catalogue.ts';
 import type { CatalogueCache } from './catalogue.ts';
 import { taskJson } from './lifecycle.ts';
 import { isoSql } from './paging.ts';
+import { prepared } from '../prepared.ts';
 import type { Tx } from './tx.ts';
 
 /*
@@ -38,9 +39,10 @@ const policyJson = (a: string) => `json_build_object(
  * One row, always. Each part is a scalar subquery on a primary or unique key (the endpoints by
  * `machineId`, the leading column of their unique index), so a missing machine or task is a NULL,
  * not a missing row. The endpoints and policies are read whether or not the guard will pass: the
- * caller throws before using them, and they never leave the process.
+ * caller throws before using them, and they never leave the process. Kept prepared per connection
+ * (docs/database.md "Prepared hot statements").
  */
-const READ_SQL = `
+const READ_SQL = prepared(`
 SELECT
   (SELECT json_build_object('id', m."id", 'status', m."status", 'ownerId', m."ownerId", 'policyIds', m."policyIds")
      FROM "Machine" m WHERE m."id" = $1) AS "machine",
@@ -49,7 +51,7 @@ SELECT
      FROM "RuntimeEndpoint" e WHERE e."machineId" = $1) AS "endpoints",
   (SELECT coalesce(json_agg(${policyJson('p')} ORDER BY p."seq"), '[]'::json)
      FROM "Machine" m JOIN "Policy" p ON p."id" = ANY (m."policyIds") WHERE m."id" = $1) AS "policies",
-  (SELECT "version" FROM "CatalogueVersion" WHERE "id" = 1) AS "version"`;
+  (SELECT "version" FROM "CatalogueVersion" WHERE "id" = 1) AS "version"`);
 
 interface ReadRow extends Omit<DiscoveryReads, 'services'> {
   version: bigint | null;
