@@ -1,5 +1,6 @@
 import type { DiscoveryRepo, DiscoveryReads } from '@mm/core';
 import { cachedServices } from './catalogue.ts';
+import { endpointJson } from './endpoints.ts';
 import type { CatalogueCache } from './catalogue.ts';
 import { taskJson } from './lifecycle.ts';
 import { isoSql } from './paging.ts';
@@ -17,16 +18,6 @@ import type { Tx } from './tx.ts';
  */
 
 const ts = (col: string) => isoSql(col);
-
-/** endpointView: the ciphertext only says whether a credential is stored. */
-const endpointJson = (a: string) => `json_build_object(
-  'id', ${a}."id", 'machineId', ${a}."machineId", 'providerKey', ${a}."providerKey", 'source', ${a}."source",
-  'agentId', ${a}."agentId", 'label', ${a}."label", 'endpointBaseUrl', ${a}."endpointBaseUrl",
-  'authType', ${a}."authType", 'hasAuthToken', ${a}."authTokenCipher" IS NOT NULL, 'modelAlias', ${a}."modelAlias",
-  'networkScope', ${a}."networkScope", 'probePath', ${a}."probePath", 'status', ${a}."status",
-  'leaseExpiresAt', ${ts(`${a}."leaseExpiresAt"`)}, 'lastCheckedAt', ${ts(`${a}."lastCheckedAt"`)},
-  'lastHealthyAt', ${ts(`${a}."lastHealthyAt"`)}, 'createdAt', ${ts(`${a}."createdAt"`)},
-  'updatedAt', ${ts(`${a}."updatedAt"`)})`;
 
 const policyJson = (a: string) => `json_build_object(
   'id', ${a}."id", 'name', ${a}."name", 'allowedSkillKeys', ${a}."allowedSkillKeys",

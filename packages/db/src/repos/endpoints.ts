@@ -36,6 +36,19 @@ export function endpointView(row: RuntimeEndpoint): RuntimeEndpointView {
 
 const ISO = (col: string) => Prisma.raw(isoSql(col));
 
+/**
+ * `endpointView` in SQL, field for field, over the row alias `a` (the sweep's audit payloads,
+ * discovery's read): the ciphertext only says whether a credential is stored.
+ */
+export const endpointJson = (a: string) => `json_build_object(
+  'id', ${a}."id", 'machineId', ${a}."machineId", 'providerKey', ${a}."providerKey", 'source', ${a}."source",
+  'agentId', ${a}."agentId", 'label', ${a}."label", 'endpointBaseUrl', ${a}."endpointBaseUrl",
+  'authType', ${a}."authType", 'hasAuthToken', ${a}."authTokenCipher" IS NOT NULL, 'modelAlias', ${a}."modelAlias",
+  'networkScope', ${a}."networkScope", 'probePath', ${a}."probePath", 'status', ${a}."status",
+  'leaseExpiresAt', ${isoSql(`${a}."leaseExpiresAt"`)}, 'lastCheckedAt', ${isoSql(`${a}."lastCheckedAt"`)},
+  'lastHealthyAt', ${isoSql(`${a}."lastHealthyAt"`)}, 'createdAt', ${isoSql(`${a}."createdAt"`)},
+  'updatedAt', ${isoSql(`${a}."updatedAt"`)})`;
+
 export function endpointRepo(db: Tx): RuntimeEndpointRepo {
   return {
     async list(machineId, page) {
@@ -119,13 +132,7 @@ export function endpointRepo(db: Tx): RuntimeEndpointRepo {
           SELECT gen_random_uuid()::text, ${by.actor}, ${by.principal}, f."machineId", 'runtime-endpoint.status-changed',
             'runtime-endpoint', f."id",
             jsonb_build_object(
-              'endpoint', jsonb_build_object('id', f."id", 'machineId', f."machineId", 'providerKey', f."providerKey",
-                'source', f."source", 'agentId', f."agentId", 'label', f."label", 'endpointBaseUrl', f."endpointBaseUrl",
-                'authType', f."authType", 'hasAuthToken', f."authTokenCipher" IS NOT NULL, 'modelAlias', f."modelAlias",
-                'networkScope', f."networkScope", 'probePath', f."probePath", 'status', f."status",
-                'leaseExpiresAt', ${ISO('f."leaseExpiresAt"')}, 'lastCheckedAt', ${ISO('f."lastCheckedAt"')},
-                'lastHealthyAt', ${ISO('f."lastHealthyAt"')}, 'createdAt', ${ISO('f."createdAt"')},
-                'updatedAt', ${ISO('f."updatedAt"')}),
+              'endpoint', ${Prisma.raw(endpointJson('f'))},
               'from', f."from", 'to', 'unreachable',
               'reason', 'lease expired at ' || coalesce(${ISO('f."leaseExpiresAt"')}, 'unknown'))
           FROM flipped f ORDER BY f."leaseExpiresAt", f."id"
